@@ -1,0 +1,3 @@
+"""gmrd: the Global Migration Research Database."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,28 @@
+"""Settings read from the environment (GMRD_*), with defaults for a single-machine install."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_DB_FILE = Path("var") / "gmrd.sqlite"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    secret_key: str
+    max_upload_bytes: int
+    reference_data: Path
+
+
+def settings() -> Settings:
+    """Current settings; read on each call so tests and the CLI can change the environment."""
+    url = os.environ.get("GMRD_DATABASE_URL") or f"sqlite:///{DEFAULT_DB_FILE}"
+    return Settings(
+        database_url=url,
+        secret_key=os.environ.get("GMRD_SECRET_KEY", "dev-only-change-me"),
+        max_upload_bytes=int(os.environ.get("GMRD_MAX_FILE_BYTES", str(2 * 1024**3))),
+        reference_data=Path(os.environ.get("GMRD_REFERENCE_DATA", "../shared/data")),
+    )
