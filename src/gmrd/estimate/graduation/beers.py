@@ -128,7 +128,7 @@ def graduate_beers(values: ArrayLike, age_starts: ArrayLike, age_widths: ArrayLi
     Examples
     --------
     >>> out = graduate_beers([100, 110, 120, 115, 105, 90, 40], [0, 5, 10, 15, 20, 25, 30])
-    >>> round(out.values.sum(), 6) == 680
+    >>> bool(round(out.values.sum(), 6) == 680)
     True
     """
     if variant not in ("ordinary", "modified"):

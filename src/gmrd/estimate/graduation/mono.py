@@ -5,8 +5,13 @@ from __future__ import annotations
 import numpy as np
 from scipy.interpolate import CubicHermiteSpline
 
-from gmrd.estimate.graduation.base import ArrayLike, FloatArray, GraduationResult, check_groups
-from gmrd.estimate.graduation.base import single_year_result
+from gmrd.estimate.graduation.base import (
+    ArrayLike,
+    FloatArray,
+    GraduationResult,
+    check_groups,
+    single_year_result,
+)
 
 
 def fmm_slopes(x: FloatArray, y: FloatArray) -> FloatArray:

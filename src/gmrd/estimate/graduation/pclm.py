@@ -1,0 +1,184 @@
+"""Penalized composite link model (PCLM) for ungrouping counts in groups of any width."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import minimize_scalar
+
+from gmrd.errors import InputError
+from gmrd.estimate.graduation.base import (
+    ArrayLike,
+    FloatArray,
+    GraduationResult,
+    check_groups,
+    single_year_result,
+)
+
+
+def bspline_basis(x: FloatArray, left: float, right: float, segments: int, degree: int) -> FloatArray:
+    """Equally spaced B-splines of ``degree`` on [left, right] with ``segments`` intervals, at ``x``.
+
+    Built as scaled differences of truncated power functions (Eilers & Marx 2010), the basis of
+    MortalitySmooth's ``MortSmooth_bbase``: ``segments + degree`` columns of identical shape.
+    """
+    dx = (right - left) / segments
+    knots = left + dx * np.arange(-degree, segments + degree + 1)
+    powers = np.where(x[:, None] > knots[None, :], (x[:, None] - knots[None, :]) ** degree, 0.0)
+    diff = np.diff(np.eye(len(knots)), n=degree + 1, axis=0) / (math.gamma(degree + 1) * dx ** degree)
+    return (-1) ** (degree + 1) * powers @ diff.T
+
+
+@dataclass(frozen=True)
+class PclmFit:
+    """One penalized fit: fine-grid means, grouped means, effective dimension, deviance."""
+
+    fine: FloatArray
+    grouped: FloatArray
+    trace: float
+    deviance: float
+    bic: float
+    aic: float
+
+
+def pclm_fit(y: FloatArray, composition: FloatArray, basis: FloatArray, penalty: FloatArray,
+             max_iter: int = 1000, tol: float = 1e-3) -> PclmFit:
+    """Fit E(y) = C exp(B b) with penalty b' P b by iteratively reweighted least squares.
+
+    The scoring step of Eilers (2007) / Rizzi et al. (2015): with mu = exp(B b), working matrix
+    Q = diag(1/C mu) C diag(mu) B and z = (y - C mu) + C (mu * eta), solve
+    (Q' W Q + P) b = Q' z with W = diag(C mu). Stops when the mean relative absolute error of the
+    grouped fit stops changing (relative change < 0.001) or falls below ``tol``, after at least
+    four iterations, as ungroup 1.4.4.
+    """
+    start = math.log(y.sum() / len(y))
+    mu = basis @ np.full(basis.shape[1], math.exp(start))
+    grouped = composition @ mu
+    eta = np.log(mu)
+    error = 1000.0
+    qmq = qmqp = np.zeros((basis.shape[1], basis.shape[1]))
+    for i in range(max_iter):
+        weights = composition * np.outer(1 / grouped, mu)
+        z = (y - grouped) + composition @ (mu * eta)
+        q = (weights @ basis).T
+        qmq = q @ (grouped[:, None] * q.T)
+        qmqp = qmq + penalty
+        coef = np.linalg.solve(qmqp, q @ z)
+        eta = basis @ coef
+        mu = np.exp(eta)
+        grouped = composition @ mu
+        change = float(np.mean(np.abs((y - grouped) / y))) - error
+        error += change
+        if (error < tol or abs(change) / error < 0.001) and i >= 3:
+            break
+    trace = float(np.trace(np.linalg.solve(qmqp, qmq)))
+    observed = np.where(y == 0, 1e-4, y)
+    deviance = float(2 * np.sum(observed * np.log(observed / grouped)))
+    return PclmFit(fine=mu, grouped=grouped, trace=trace, deviance=deviance,
+                   bic=deviance + math.log(len(y)) * trace, aic=deviance + 2 * trace)
+
+
+def graduate_pclm(values: ArrayLike, age_starts: ArrayLike, age_widths: ArrayLike | None = None,
+                  *, open_width: int | None = None, lambda_: float | None = None,
+                  lambda_bounds: tuple[float, float] = (0.1, 1e5), criterion: str = "bic",
+                  kr: int = 2, degree: int = 3, difference: int = 2, max_iter: int = 1000,
+                  tol: float = 1e-3) -> GraduationResult:
+    """Ungroup counts with the penalized composite link model (Rizzi, Gampe & Eilers 2015).
+
+    The single-year counts are the smooth curve gamma = exp(B b) (B: equally spaced cubic
+    B-splines, one knot every ``kr`` years) whose sums over the observed groups (composition
+    matrix C) have Poisson means C gamma matching the counts; a ``difference``-order difference
+    penalty on b controls smoothness. ``lambda_`` is fixed, or chosen by minimising BIC (or AIC)
+    over ``lambda_bounds`` on the log scale. Handles any widths, including an open group closed by
+    ``open_width``. This follows ungroup 1.4.4 ``pclm()`` (an artificial one-year bin with count 1
+    after the last group, dropped afterwards with its excess spread proportionally; the penalty
+    is sqrt(lambda) D'D as there).
+
+    Parameters
+    ----------
+    values, age_starts, age_widths, open_width
+        as in :mod:`gmrd.estimate.graduation.base`. With an open last group and no
+        ``open_width`` the open group is treated as a one-year bin (DemoTools' default
+        ``OAnew = max(Age)``) and its fitted value is reported as the open group; this bends
+        the last closed groups upwards, so give a realistic ``open_width`` (e.g. 100 - start).
+    lambda_
+        smoothing parameter; None chooses it by ``criterion``.
+    lambda_bounds
+        search interval for lambda (ungroup's ``int.lambda``).
+    criterion
+        ``"bic"`` (default) or ``"aic"``.
+    kr, degree, difference
+        knot ratio, spline degree and penalty order (ungroup defaults 2, 3, 2).
+    max_iter, tol
+        IRLS limits (ungroup defaults 1000 and 1e-3).
+
+    Raises
+    ------
+    InputError
+        when the general input checks fail, all values are zero, or the options are invalid.
+
+    Notes
+    -----
+    Totals are kept only approximately (Poisson likelihood, not a constraint): the grouped-back
+    fit deviates by a few units per group on counts of thousands. Groups with zero counts are
+    fitted as 1e-4 in the deviance. Counts should be counts (not percentages): the Poisson
+    scale matters for the choice of lambda.
+
+    References
+    ----------
+    .. [1] Rizzi, S., Gampe, J. & Eilers, P.H.C. (2015) Efficient estimation of smooth
+       distributions from coarsely grouped data. American Journal of Epidemiology 182(2):
+       138-147. doi:10.1093/aje/kwv020.
+    .. [2] Pascariu, M.D. et al. (2018) ungroup: an R package for efficient estimation of smooth
+       distributions from coarsely binned data. Journal of Open Source Software 3(29): 937.
+    .. [3] Eilers, P.H.C. & Marx, B.D. (2010) Splines, knots, and penalties. WIREs Computational
+       Statistics 2(6): 637-653.
+    .. [4] Riffe, T. et al. DemoTools (R package), ``graduate_pclm``.
+
+    Examples
+    --------
+    >>> out = graduate_pclm([300, 200, 500], [0, 15, 25], [15, 10, 40], lambda_=1.0)
+    >>> bool(abs(out.values.sum() - 1000) < 1)
+    True
+    """
+    if criterion not in ("bic", "aic"):
+        raise InputError(f"unknown criterion {criterion!r}: use 'bic' or 'aic'")
+    if kr < 1 or degree < 2 or difference < 1:
+        raise InputError("kr must be >= 1, degree >= 2 and difference >= 1")
+    if lambda_ is not None and not lambda_ > 0:
+        raise InputError(f"lambda must be positive, not {lambda_}")
+    groups = check_groups(values, age_starts, age_widths, open_width)
+    if groups.values.sum() <= 0:
+        raise InputError("all values are zero: nothing to ungroup", field="value")
+    widths = groups.widths.copy()
+    if groups.open:
+        widths[-1] = 1
+    # artificial last bin of one year with count 1 (ungroup's create.artificial.bin)
+    y = np.append(groups.values, 1.0)
+    widths = np.append(widths, 1)
+    n_fine = int(widths.sum())
+    composition = np.repeat(np.eye(len(y)), widths, axis=1)
+    fine_ages = groups.starts[0] + np.arange(n_fine, dtype=float)
+    lo, hi = fine_ages[0], fine_ages[-1]
+    basis = bspline_basis(fine_ages, lo - 0.01 * (hi - lo), hi + 0.01 * (hi - lo), n_fine // kr, degree)
+    d = np.diff(np.eye(basis.shape[1]), n=difference, axis=0)
+    dtd = d.T @ d
+
+    def fit(lam: float) -> PclmFit:
+        return pclm_fit(y, composition, basis, math.sqrt(lam) * dtd, max_iter, tol)
+
+    if lambda_ is None:
+        def objective(log_lam: float) -> float:
+            result = fit(round(math.exp(log_lam), 6))
+            return result.bic if criterion == "bic" else result.aic
+        lo_l, hi_l = (math.log(b) for b in lambda_bounds)
+        best = minimize_scalar(objective, bounds=(lo_l, hi_l), method="bounded", options={"xatol": 1e-5})
+        lambda_ = round(math.exp(float(best.x)), 6)
+    fine = fit(lambda_).fine
+    kept = fine[:-1]
+    kept = kept + (fine[-1] - 1) * kept / kept.sum()
+    if groups.open:
+        return single_year_result("pclm", groups, kept[:-1], open_value=float(kept[-1]))
+    return single_year_result("pclm", groups, kept)
