@@ -1,0 +1,69 @@
+"""Commands on the tabulation database: init, import, export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from gmrd.commands.common import console, err_console, print_json, reporting_errors
+from gmrd.db import schema
+from gmrd.db.engine import get_engine
+from gmrd.errors import GmrdError
+from gmrd.ingest.load import ImportReport, import_file
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+
+
+def init() -> None:
+    """Create the database, or upgrade it to the newest schema (Alembic)."""
+    with reporting_errors():
+        revision = schema.upgrade()
+        err_console.print(f"database {get_engine().url.render_as_string()} at schema revision {revision}")
+
+
+def import_(
+    files: Annotated[list[Path], typer.Argument(help="Tabulation files: canonical CSV, wide CSV/XLSX, "
+                                                     "UN DESA workbooks, UN long format (.csv/.csv.gz).")],
+    json: JsonOption = False,
+) -> None:
+    """Import files, each as one transaction; a file imported before is detected and skipped."""
+    reports: list[ImportReport] = []
+    with reporting_errors():
+        schema.upgrade()
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                      TextColumn("{task.completed:,} rows"), TimeElapsedColumn(),
+                      console=err_console, transient=True) as progress:
+            for path in files:
+                task = progress.add_task(f"importing {path.name}", total=None)
+                reports.append(import_file(path, on_rows=lambda n, t=task: progress.advance(t, n)))
+                progress.remove_task(task)
+    if json:
+        print_json({"files": [r.as_dict() for r in reports]})
+        return
+    table = Table("file", "format", "sources", "tabulations", "cells", "note", title="Imported")
+    for r in reports:
+        table.add_row(r.file, r.format, f"{r.sources:,}", f"{r.tabulations:,}", f"{r.cells:,}",
+                      "already imported: skipped" if r.skipped_duplicate else "; ".join(r.warnings))
+    console.print(table)
+
+
+def export(
+    what: Annotated[str, typer.Argument(help="estimates or tabulations")],
+    format: Annotated[str, typer.Option("--format", help="csv, xlsx (or sdmx-csv for estimates)")] = "csv",
+    output: Annotated[Path, typer.Option("-o", "--output", help="File to write.")] = Path("export.csv"),
+    revision: Annotated[str | None, typer.Option(help="Estimates revision (default: newest).")] = None,
+) -> None:
+    """Export tabulations (codes beside the original labels) or estimates."""
+    with reporting_errors():
+        with get_engine().connect() as conn:
+            if what == "tabulations":
+                from gmrd.export.tabulations import export_tabulations
+
+                n = export_tabulations(conn, output, format)
+            else:
+                raise GmrdError(f"unknown export {what!r}: use tabulations or estimates")
+        err_console.print(f"wrote {n:,} rows to {output}")

@@ -1,0 +1,1 @@
+"""Exports: tabulations and estimates as CSV, XLSX (and SDMX-CSV for estimates)."""

@@ -1,0 +1,121 @@
+"""Label columns → codes, each unique label resolved once; errors name the first offending row.
+
+Shared by every reader that gets labels (canonical CSV, wide tables): countries and origins to M49
+for the reference date, ages to half-open intervals, sexes, universes, source types, dates, values.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from gmrd.errors import InputError
+from gmrd.ingest.records import ORIGIN_OTHER, ORIGIN_TOTAL, ORIGIN_UNKNOWN, SOURCE_TYPES
+from gmrd.reference.ages import parse_age
+from gmrd.reference.countries import resolve_country
+from gmrd.reference.sexes import parse_sex
+from gmrd.reference.universes import parse_universe
+
+_ISO_DAY = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+_YEAR = re.compile(r"^\s*(\d{4})\s*$")
+_ORIGIN_SPECIAL = {
+    "total": ORIGIN_TOTAL, "all": ORIGIN_TOTAL, "all origins": ORIGIN_TOTAL, "all countries": ORIGIN_TOTAL,
+    "unknown": ORIGIN_UNKNOWN, "not stated": ORIGIN_UNKNOWN, "unknown country": ORIGIN_UNKNOWN,
+    "other": ORIGIN_OTHER, "others": ORIGIN_OTHER, "other countries": ORIGIN_OTHER,
+}
+
+
+def _map_unique(labels: pd.Series, rows: pd.Series, parse: Callable[[Any], Any], *, file: str,
+                field: str) -> pd.Series:
+    """Apply ``parse`` once per distinct label; an InputError gets the first row that has the label."""
+    resolved: dict[Any, Any] = {}
+    for label in pd.unique(labels):
+        try:
+            resolved[label] = parse(label)
+        except InputError as exc:
+            row = int(rows[labels == label].iloc[0])
+            raise exc.located(file=file, row=row, field=field) from None
+    return labels.map(resolved)
+
+
+def _parse_date(text: str) -> tuple[date, str]:
+    if m := _ISO_DAY.match(text):
+        try:
+            return date(int(m[1]), int(m[2]), int(m[3])), "day"
+        except ValueError:
+            pass
+    elif m := _YEAR.match(text):
+        return date(int(m[1]), 7, 1), "year"
+    raise InputError(f"unparseable date {text!r}: use YYYY-MM-DD (or YYYY, flagged as imprecise)")
+
+
+def dates(labels: pd.Series, rows: pd.Series, *, file: str) -> pd.DataFrame:
+    parsed = _map_unique(labels, rows, _parse_date, file=file, field="reference_date")
+    return pd.DataFrame({"date": parsed.map(lambda p: p[0]), "precision": parsed.map(lambda p: p[1])})
+
+
+def _pairwise(labels: pd.Series, on: pd.Series, rows: pd.Series, parse: Callable[[str, date], int], *,
+              file: str, field: str) -> pd.Series:
+    keys = pd.Series(list(zip(labels, on)), index=labels.index)
+    return _map_unique(keys, rows, lambda key: parse(key[0], key[1]), file=file, field=field).astype("int64")
+
+
+def countries(labels: pd.Series, on: pd.Series, rows: pd.Series, *, file: str, field: str) -> pd.Series:
+    """Destination names or codes → M49 for the reference date (never a fuzzy guess)."""
+    return _pairwise(labels, on, rows, lambda label, day: resolve_country(label.strip(), on=day),
+                     file=file, field=field)
+
+
+def _origin(label: str, day: date) -> int:
+    special = _ORIGIN_SPECIAL.get(label.strip().lower())
+    return special if special is not None else resolve_country(label.strip(), on=day)
+
+
+def origins(labels: pd.Series, on: pd.Series, rows: pd.Series, *, file: str) -> pd.Series:
+    """Origins → M49, with total / other / unknown as the UN Population Division codes them."""
+    return _pairwise(labels, on, rows, _origin, file=file, field="origin")
+
+
+def sexes(labels: pd.Series, rows: pd.Series, *, file: str) -> pd.Series:
+    return _map_unique(labels, rows, parse_sex, file=file, field="sex").astype("int64")
+
+
+def ages(labels: pd.Series, rows: pd.Series, *, file: str) -> pd.DataFrame:
+    parsed = _map_unique(labels, rows, parse_age, file=file, field="age")
+    return pd.DataFrame({"age_lo": parsed.map(lambda a: a.lo).astype("int64"),
+                         "age_hi": parsed.map(lambda a: a.hi).astype("Int64")})
+
+
+def universes(labels: pd.Series, rows: pd.Series, *, file: str) -> pd.Series:
+    return _map_unique(labels, rows, parse_universe, file=file, field="concept").astype("int64")
+
+
+def _source_type(label: str) -> str:
+    text = label.strip().lower()
+    if text not in SOURCE_TYPES:
+        raise InputError(f"unknown source type {label!r}: use one of {', '.join(SOURCE_TYPES)}")
+    return text
+
+
+def source_types(labels: pd.Series, rows: pd.Series, *, file: str) -> pd.Series:
+    return _map_unique(labels, rows, _source_type, file=file, field="source_type")
+
+
+def values(labels: pd.Series, rows: pd.Series, *, file: str, field: str = "value") -> pd.Series:
+    """Counts of persons: numbers (thousands separators allowed), finite and non-negative."""
+    text = labels.astype(str).str.strip().str.replace(r"(?<=\d)[ ,\u00a0\u202f](?=\d{3}\b)", "", regex=True)
+    numbers = pd.to_numeric(text, errors="coerce")
+    bad = numbers.isna() | ~np.isfinite(numbers.fillna(0))
+    if bad.any():
+        first = bad.idxmax()
+        raise InputError(f"not a number: {labels[first]!r}", file=file, row=int(rows[first]), field=field)
+    negative = numbers < 0
+    if negative.any():
+        first = negative.idxmax()
+        raise InputError(f"negative value {numbers[first]:g}", file=file, row=int(rows[first]), field=field)
+    return numbers.astype("float64")
