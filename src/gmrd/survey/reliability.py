@@ -42,7 +42,7 @@ def _prepare(items: pd.DataFrame, nan_policy: str) -> pd.DataFrame:
         bad = items[column].notna() & data[column].isna()
         if bad.any():
             raise InputError(f"item value {items[column][bad].iloc[0]!r} is not a number",
-                             row=int(np.flatnonzero(bad.to_numpy())[0]), field=str(column))
+                             row=int(np.flatnonzero(bad.to_numpy())[0]) + 1, field=str(column))
     if nan_policy == "listwise":
         data = data.dropna()
     if data.shape[1] < 2:

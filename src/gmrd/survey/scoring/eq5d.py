@@ -105,7 +105,8 @@ def get_value_set(name: str) -> ValueSet:
 def profile_array(profiles: Sequence[str] | np.ndarray | pd.Series, levels: int = 5) -> np.ndarray:
     """Profiles as an (n, 5) integer array, from "11223" strings or an (n, 5) array of levels 1..levels.
 
-    Raises InputError naming the row for a profile that is not five digits within 1..levels.
+    Raises InputError naming the row (1 = first profile) for a profile that is not five digits
+    within 1..levels.
     """
     if isinstance(profiles, np.ndarray) and profiles.ndim == 2:
         array = np.asarray(profiles)
@@ -119,12 +120,12 @@ def profile_array(profiles: Sequence[str] | np.ndarray | pd.Series, levels: int 
         texts = [str(p).strip() for p in (profiles.tolist() if hasattr(profiles, "tolist") else profiles)]
         for row, text in enumerate(texts):
             if len(text) != 5 or not text.isdigit():
-                raise InputError(f"EQ-5D profile {text!r} is not five digits", row=row, field="profile")
+                raise InputError(f"EQ-5D profile {text!r} is not five digits", row=row + 1, field="profile")
         array = np.array([[int(c) for c in t] for t in texts], dtype=int).reshape(len(texts), 5)
     bad = np.flatnonzero(((array < 1) | (array > levels)).any(axis=1))
     if bad.size:
         raise InputError(f"EQ-5D levels must be 1 to {levels}: {profile_string(array[bad[:1]])[0]}",
-                         row=int(bad[0]), field="profile")
+                         row=int(bad[0]) + 1, field="profile")
     return array
 
 
