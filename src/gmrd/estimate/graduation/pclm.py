@@ -58,6 +58,7 @@ def pclm_fit(y: FloatArray, composition: FloatArray, basis: FloatArray, penalty:
     grouped = composition @ mu
     eta = np.log(mu)
     error = 1000.0
+    positive = y > 0  # ungroup divides by y: zero groups would make the criterion NaN
     qmq = qmqp = np.zeros((basis.shape[1], basis.shape[1]))
     for i in range(max_iter):
         weights = composition * np.outer(1 / grouped, mu)
@@ -69,7 +70,7 @@ def pclm_fit(y: FloatArray, composition: FloatArray, basis: FloatArray, penalty:
         eta = basis @ coef
         mu = np.exp(eta)
         grouped = composition @ mu
-        change = float(np.mean(np.abs((y - grouped) / y))) - error
+        change = float(np.mean(np.abs(y[positive] - grouped[positive]) / y[positive])) - error
         error += change
         if (error < tol or abs(change) / error < 0.001) and i >= 3:
             break
@@ -84,7 +85,7 @@ def graduate_pclm(values: ArrayLike, age_starts: ArrayLike, age_widths: ArrayLik
                   *, open_width: int | None = None, lambda_: float | None = None,
                   lambda_bounds: tuple[float, float] = (0.1, 1e5), criterion: str = "bic",
                   kr: int = 2, degree: int = 3, difference: int = 2, max_iter: int = 1000,
-                  tol: float = 1e-3) -> GraduationResult:
+                  tol: float = 1e-3, closing_age: int = 100) -> GraduationResult:
     """Ungroup counts with the penalized composite link model (Rizzi, Gampe & Eilers 2015).
 
     The single-year counts are the smooth curve gamma = exp(B b) (B: equally spaced cubic
@@ -100,9 +101,13 @@ def graduate_pclm(values: ArrayLike, age_starts: ArrayLike, age_widths: ArrayLik
     ----------
     values, age_starts, age_widths, open_width
         as in :mod:`gmrd.estimate.graduation.base`. With an open last group and no
-        ``open_width`` the open group is treated as a one-year bin (DemoTools' default
-        ``OAnew = max(Age)``) and its fitted value is reported as the open group; this bends
-        the last closed groups upwards, so give a realistic ``open_width`` (e.g. 100 - start).
+        ``open_width`` the open group is kept as is in the output; for the fit it stands in as
+        a group closed at ``closing_age`` (at least 5 years wide), which shapes the last closed
+        groups. DemoTools' default (``OAnew = max(Age)``) instead fits the open group as a
+        one-year bin, which bends the last closed groups upwards (and wrecks the fit of wide
+        groups); that is ``open_width=1``.
+    closing_age
+        age at which an open group without ``open_width`` is closed for the fit (default 100).
     lambda_
         smoothing parameter; None chooses it by ``criterion``.
     lambda_bounds
@@ -154,7 +159,7 @@ def graduate_pclm(values: ArrayLike, age_starts: ArrayLike, age_widths: ArrayLik
         raise InputError("all values are zero: nothing to ungroup", field="value")
     widths = groups.widths.copy()
     if groups.open:
-        widths[-1] = 1
+        widths[-1] = max(closing_age - int(groups.starts[-1]), 5)
     # artificial last bin of one year with count 1 (ungroup's create.artificial.bin)
     y = np.append(groups.values, 1.0)
     widths = np.append(widths, 1)
@@ -180,5 +185,5 @@ def graduate_pclm(values: ArrayLike, age_starts: ArrayLike, age_widths: ArrayLik
     kept = fine[:-1]
     kept = kept + (fine[-1] - 1) * kept / kept.sum()
     if groups.open:
-        return single_year_result("pclm", groups, kept[:-1], open_value=float(kept[-1]))
+        return single_year_result("pclm", groups, kept[:-int(widths[-2])])
     return single_year_result("pclm", groups, kept)

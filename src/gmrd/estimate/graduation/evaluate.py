@@ -1,0 +1,43 @@
+"""Judge a graduation method on real data: aggregate known groups, graduate back, compare."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from gmrd.estimate.graduation import Cohort, Method, graduate, regroup, regroup_result
+from gmrd.estimate.graduation.base import ArrayLike, FloatArray
+
+#: The wide groups censuses often publish (the IMS benchmark of issue 4).
+WIDE_GROUPS: tuple[Cohort, ...] = ((0, 15), (15, 25), (25, 65), (65, None))
+
+
+def recovery(values: ArrayLike, age_starts: ArrayLike, age_widths: ArrayLike | None,
+             wide: Sequence[Cohort], targets: Mapping[str, Cohort], method: Method,
+             **options: Any) -> dict[str, tuple[float, float]]:
+    """Aggregate fine groups into ``wide`` groups, graduate back, and regroup into ``targets``.
+
+    Returns ``{target: (estimate, truth)}`` where truth sums the fine groups. Every target must
+    follow the fine groups' boundaries; the last wide group may be open.
+
+    References
+    ----------
+    .. [1] The design of the comparison follows Rizzi, Gampe & Eilers (2015), section "Simulation
+       study": group known fine distributions coarsely and measure how well each method recovers
+       them.
+    """
+    wide_values = regroup(values, age_starts, age_widths, wide)
+    wide_starts = [lo for lo, _ in wide]
+    wide_widths: list[float | None] = [None if hi is None else hi - lo for lo, hi in wide]
+    result = graduate(wide_values, wide_starts, wide_widths, method, **options)
+    estimate = regroup_result(result, list(targets.values()))
+    truth = regroup(values, age_starts, age_widths, list(targets.values()))
+    return {name: (float(e), float(t)) for name, e, t in zip(targets, estimate, truth)}
+
+
+def absolute_percentage_errors(pairs: Sequence[tuple[float, float]]) -> FloatArray:
+    """100 |estimate - truth| / truth for each pair with truth > 0."""
+    arr = np.array([p for p in pairs if p[1] > 0], dtype=float).reshape(-1, 2)
+    return np.asarray(100 * np.abs(arr[:, 0] - arr[:, 1]) / arr[:, 1], dtype=float)
