@@ -58,7 +58,7 @@ ANNEX_GROUPS = {
     "More Developed Regions": 901, "Less Developed Regions": 902, "Least developed countries": 941,
     "High-income Countries": 1503, "Middle-income Countries": 1517,
     "Upper-middle-income Countries": 1502, "Lower-middle-income Countries": 1501,
-    "Low-income Countries": 1500,
+    "Low-income Countries": 1500, "No income group available": 1518,
 }
 # code, iso3, iso2, name, valid_from, valid_to, successors, subregion
 HISTORICAL = [
@@ -172,7 +172,8 @@ def build(ims2020: Path, ims2019: Path) -> pd.DataFrame:
                       "part_of": None, "iso3": iso3, "iso2": iso2})
     extra.append({"code": 11578, "name": "Kosovo", "kind": "territory", "subregion": 925, "region": 908,
                   "sdg_region": 1829, "groups": "", "m49": None, "valid_from": "", "valid_to": "",
-                  "successors": "", "part_of": 688, "iso3": "", "iso2": ""})
+                  "successors": "", "part_of": 688, "iso3": "XKX", "iso2": "XK"})
+    extra.append({"code": 1518, "name": "No income group available", "kind": "group"})
     for code, name, kind, same in EXTRA_AGGREGATES:
         extra.append({"code": code, "name": name, "kind": kind, "same_members_as": same})
     out = pd.concat([h, pd.DataFrame(extra).dropna(axis=1, how="all")], ignore_index=True)

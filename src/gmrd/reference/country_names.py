@@ -1,0 +1,427 @@
+"""Country names, ISO codes and M49 numbers → codes of the countries table, by exact rules only.
+
+Name sources, in order of authority (a name found in an earlier layer is never overridden by a later
+one; a name that two entries of the same layer claim is ambiguous and is an error):
+
+0. our own table and hand-written aliases (``data/countries.csv``, ``data/country_aliases.csv``)
+   and the area names printed in the IMS 2019 and 2020 workbooks (``data/ims_names.csv``);
+1. pycountry's ISO 3166 names (official, common, historic), ISO3 and ISO2 codes;
+2. pycountry's gettext translations of those names (Spanish, French, Portuguese, …, Japanese, Russian);
+3. country_converter's regular expressions, as suggestions only: they are consulted last, on labels
+   without qualifiers ("other", "former", "and", directions …), and their answer is mapped through
+   our table (so coco's mapping of Czechoslovakia to Czechia or of old Sudan to 729 never applies).
+
+Labels are compared after :func:`gmrd.reference.normalize.key` (case, accents, punctuation,
+whitespace, "the"). A few structural rules apply before giving up: "Korea, Republic of" is also
+tried as "Republic of Korea"; "X (Y)" as X; "A: B" as B ("Channel Islands: Guernsey"); bilingual
+"A-B" or "A / B" when both parts resolve to the same code; "Former X" only to a historical state
+(or to X's predecessor, Sudan 736). Nothing is ever matched by similarity.
+
+Dates: names whose meaning changed resolve for the reference date: "Sudan" before 9 July 2011 is
+736, from then on 729. Numeric codes are taken as given.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from functools import cache
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+
+from gmrd.errors import UnknownCountry
+from gmrd.reference.countries import _by_code, countries
+from gmrd.reference.normalize import clean, fix_mojibake, key
+
+LANGUAGES = ("es", "fr", "pt", "pt_BR", "de", "it", "nl", "ja", "ru", "tr", "pl", "sv", "da", "nb_NO",
+             "ca", "uk")
+# (code a name resolves to today, first day of that meaning, code before that day)
+NAME_DATE_RULES: dict[int, tuple[dt.date, int]] = {729: (dt.date(2011, 7, 9), 736)}
+FORMER_OF = {729: 736}
+_FORMER = re.compile(r"\b(former|formerly|ex|antigua|antiguo|ancienne|ancien|ehemalige|ehemaliges|eski"
+                     r"|old|before \d{4}|up to \d{4}|until \d{4}|to \d{4})\b")
+_QUALIFIERS = frozenset(
+    "other others rest and y et und or nec n e c not stated unknown part parts incl including excluding "
+    "except without total components north south east west northern southern eastern western central "
+    "former ex plus islands island region regions countries of".split())
+_IGNORABLE_AFTER_COLON = frozenset({"ex dep", "dependencies", "dependency", "total", "ex"})
+# Labels country_converter's regular expressions match to the wrong country ("Indochina" → China).
+_COCO_TRAPS = re.compile(r"antarctic|\ba t\b|indochina|canal zone|trucial|south ?west africa|england|scotland|"
+                         r"wales|n ?thern ireland|\bkorea$|^korea\b(?!.*(republic|south|north|dem))")
+# "(NO)", "(AU)": the sovereign's ISO2 code after a territory's name, as Eurostat prints them.
+_IGNORABLE_PAREN = re.compile(r"[A-Za-z]{2}|the|country|country of|republic of|rep of|state of|sar|south|"
+                              r"north|sar of china|sar china|nuts \d{4}", re.IGNORECASE)
+ORIGIN_TOTAL, ORIGIN_OTHER, ORIGIN_UNKNOWN = 0, 2003, 9999999
+
+
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "rep": "republic", "repub": "republic", "dem": "democratic",
+                  "fed": "federated", "is": "islands", "isl": "islands", "isls": "islands", "terr": "territory",
+                  "sar": "sar", "peoples": "peoples", "d": "d"}
+
+
+def country_key(label: object) -> str:
+    """The key names are matched on: :func:`normalize.key` after joining apostrophes ("d'Ivoire" →
+    "divoire") and spelled-out initials ("U.S.S.R." → "ussr"), expanding common abbreviations
+    ("St." → "saint", "Rep." → "republic", "Is" → "islands") and dropping the article "the"."""
+    text = re.sub(r"(?<=\w)['’‘ʼ`](?=\w)", "", clean(label))
+    words = [_ABBREVIATIONS.get(w, w) for w in key(text).split() if w != "the"]
+    out: list[str] = []
+    run: list[str] = []
+    for w in words + [""]:
+        if len(w) == 1 and w.isascii() and w.isalpha():
+            run.append(w)
+            continue
+        if run:
+            out.append("".join(run) if len(run) > 1 else run[0])
+            run = []
+        if w:
+            out.append(w)
+    return " ".join(out)
+
+
+@cache
+def _pycountry_names() -> list[tuple[str, int]]:
+    import pycountry
+
+    by_iso3 = {str(c.iso3): c.code for c in _by_code().values() if c.iso3}
+    out: list[tuple[str, int]] = []
+    for c in pycountry.countries:
+        code = int(c.numeric)
+        if code in _by_code():
+            out += [(getattr(c, f), code) for f in ("name", "official_name", "common_name") if hasattr(c, f)]
+    for c in pycountry.historic_countries:
+        if c.alpha_3 in by_iso3:
+            code = by_iso3[c.alpha_3]
+        elif (getattr(c, "numeric", None) and int(c.numeric) in _by_code()
+              and not re.search("split|divided", getattr(c, "comment", ""))):
+            code = int(c.numeric)
+        else:
+            continue
+        out.append((c.name, code))
+    return out
+
+
+def _layers() -> list[dict[str, set[int]]]:
+    layers: list[dict[str, set[int]]] = [defaultdict(set) for _ in range(3)]
+    table = countries()
+    for name, code, twin in zip(table["name"], table["code"], table["same_members_as"]):
+        layers[0][country_key(name)].add(int(code) if pd.isna(twin) else int(twin))
+    for file in ("ims_names.csv", "country_aliases.csv"):
+        with resources.files("gmrd.reference").joinpath(f"data/{file}").open(encoding="utf-8") as fh:
+            aliases = pd.read_csv(fh, keep_default_na=False, comment="#")
+        for name, code in zip(aliases["name"], aliases["code"]):
+            twin = _by_code()[int(code)].same_members_as
+            layers[0][country_key(name)].add(int(twin if twin is not None else code))
+    names = _pycountry_names()
+    for name, code in names:
+        layers[1][country_key(name)].add(code)
+        if name.count(",") == 1:
+            head, tail = name.split(",")
+            layers[1][country_key(f"{tail} {head}")].add(code)
+    for c in _by_code().values():
+        for iso in (c.iso3, c.iso2):
+            if iso:
+                layers[1][iso.casefold()].add(c.code)
+    import pycountry
+
+    for lang in LANGUAGES:
+        tr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
+        for name, code in names:
+            translated = tr.gettext(name)
+            layers[2][country_key(translated)].add(code)
+            if translated.count(",") == 1:
+                head, tail = translated.split(",")
+                layers[2][country_key(f"{tail} {head}")].add(code)
+    for name, code in _cldr_names():
+        layers[2][country_key(name)].add(code)
+    return layers
+
+
+def _cldr_names() -> list[tuple[str, int]]:
+    """Territory and region names of the Unicode CLDR (via Babel) in :data:`LANGUAGES` and English."""
+    from babel import Locale
+
+    by_iso2 = {str(c.iso2): c.code for c in _by_code().values() if c.iso2 and c.kind != "historical"}
+    by_m49: dict[int, int] = {}
+    for c in sorted(_by_code().values(), key=_geographic_first):
+        if c.m49 is not None:
+            by_m49.setdefault(c.m49, c.code)
+    out: list[tuple[str, int]] = []
+    for lang in ("en", *LANGUAGES):
+        for ident, name in Locale.parse(lang).territories.items():
+            code = by_m49.get(int(ident)) if ident.isdigit() else by_iso2.get(ident)
+            if code is not None:
+                out.append((name, code))
+    return out
+
+
+class CountryResolver:
+    """Resolves labels to codes of the countries table, caching each distinct (label, date)."""
+
+    def __init__(self, *, use_coco: bool = True) -> None:
+        self._use_coco = use_coco
+        self._layers = _layers()
+        self._refused = _refusals()
+        self._m49: dict[int, int] = {}
+        for c in sorted(_by_code().values(), key=_geographic_first):
+            if c.m49 is not None:
+                self._m49.setdefault(c.m49, c.code)
+        self._coco: list[tuple[re.Pattern[str], int]] | None = None
+        self._cache: dict[tuple[str, dt.date | None], int] = {}
+
+    # -- public -------------------------------------------------------------------------------
+    def resolve(self, label: str | int, on: dt.date | None = None, *, file: str | None = None,
+                row: int | None = None, field: str | None = None) -> int:
+        """See :func:`resolve_country`."""
+        cache_key = (label if isinstance(label, str) else repr(label), on)
+        hit = self._cache.get(cache_key)
+        if hit is not None:
+            return hit
+        try:
+            code = self._resolve(label, on)
+        except UnknownCountry as exc:
+            raise exc.located(file=file, row=row, field=field) from None
+        self._cache[cache_key] = code
+        return code
+
+    def resolve_many(self, labels: Sequence[object] | pd.Series, on: dt.date | None = None, *,
+                     file: str | None = None, rows: Sequence[int] | None = None,
+                     field: str | None = None, origin: bool = False) -> np.ndarray:
+        """Codes for many labels, each distinct label resolved once; an error names its first row."""
+        series = pd.Series(list(labels) if not isinstance(labels, pd.Series) else labels.to_numpy())
+        codes, uniques = pd.factorize(series, use_na_sentinel=False)
+        resolved = np.empty(len(uniques), dtype=np.int64)
+        fn = self.resolve_origin if origin else self.resolve
+        for i, label in enumerate(uniques):
+            try:
+                resolved[i] = fn(label, on)  # type: ignore[arg-type]
+            except UnknownCountry as exc:
+                first = int(np.flatnonzero(codes == i)[0])
+                where = rows[first] if rows is not None else first + 1
+                raise exc.located(file=file, row=where, field=field) from None
+        return resolved[codes]
+
+    def resolve_origin(self, label: str | int, on: dt.date | None = None, *, file: str | None = None,
+                       row: int | None = None, field: str | None = None) -> int:
+        """Like :meth:`resolve`, also accepting total (0), other (2003) and unknown (9999999) labels."""
+        special = origin_category(label)
+        if special is not None:
+            return special
+        return self.resolve(label, on, file=file, row=row, field=field)
+
+    # -- rules ----------------------------------------------------------------------------------
+    def _resolve(self, label: str | int, on: dt.date | None) -> int:
+        if isinstance(label, (bool, np.bool_)) or label is None or (isinstance(label, float) and
+                                                                      np.isnan(label)):
+            raise UnknownCountry(f"missing or invalid country: {label!r}")
+        if isinstance(label, (int, np.integer, float, np.floating)):
+            return self._number(label)
+        text = clean(fix_mojibake(str(label)))
+        if re.fullmatch(r"\d+(\.0+)?", text):
+            return self._number(float(text))
+        if not text:
+            raise UnknownCountry("empty country name")
+        code = self._name(text, depth=0)
+        if code is None:
+            raise UnknownCountry(f"unknown country or area {str(label)!r} (add it to the aliases table "
+                                 "or use an M49 code)")
+        return _dated(code, on)
+
+    def _number(self, value: float | int) -> int:
+        if float(value) != int(value):
+            raise UnknownCountry(f"country code {value!r} is not an integer")
+        code = int(value)
+        if code in _by_code():
+            return code
+        if code in self._m49:
+            return self._m49[code]
+        raise UnknownCountry(f"no country or area has the code {code}")
+
+    def _lookup(self, k: str) -> int | None:
+        for layer in self._layers:
+            found = layer.get(k)
+            if found:
+                if len(found) > 1:
+                    names = ", ".join(f"{_by_code()[c].name} ({c})" for c in sorted(found))
+                    raise UnknownCountry(f"ambiguous country name {k!r}: {names}")
+                return next(iter(found))
+        return None
+
+    def _name(self, text: str, depth: int) -> int | None:
+        k = country_key(text)
+        if not k:
+            return None
+        if k in self._refused:
+            raise UnknownCountry(f"{text!r} is not resolved on purpose: {self._refused[k]}")
+        for variant in _variants(text, k):
+            code = self._lookup(variant)
+            if code is not None:
+                return code
+        if depth > 3:
+            return None
+        if ":" in text:
+            head, _, tail = text.partition(":")
+            if country_key(tail) in _IGNORABLE_AFTER_COLON:
+                return self._name(head, depth + 1)
+            return self._name(tail, depth + 1)
+        for sep in (r"\s*/\s*", r"\s+-\s+"):
+            parts = [p for p in re.split(sep, text) if p.strip()]
+            if len(parts) > 1:
+                return self._agreeing(parts, depth) or (
+                    self._name(" and ".join(parts), depth + 1) if len(parts) == 2 else None)
+        if _FORMER.search(k):
+            rest = _FORMER.sub(" ", k)
+            rest = re.sub(r"^(total )?components of\b", " ", rest).strip()
+            inner = self._name(rest, depth + 1) if rest else None
+            if inner is None:
+                return None
+            if _by_code()[inner].kind == "historical":
+                return inner
+            return FORMER_OF.get(inner)
+        trailing = re.fullmatch(r"(.+?)\s*\(([^()]*)\)", text)
+        if trailing and _IGNORABLE_PAREN.fullmatch(trailing.group(2).strip()):
+            return self._name(trailing.group(1), depth + 1)
+        paren = re.fullmatch(r"(.+?)\s*[(\[]([^)\]]*)[)\]]\s*(.*)", text)
+        if paren:
+            outer = f"{paren.group(1)} {paren.group(3)}".strip()
+            inner_text = paren.group(2).strip()
+            if not inner_text or _IGNORABLE_PAREN.fullmatch(inner_text):
+                return self._name(outer, depth + 1)
+            return self._agreeing([outer, inner_text], depth)
+        parts = [p for p in text.split("-") if p.strip()]
+        if len(parts) > 1:
+            return self._agreeing(parts, depth)
+        return self._coco_suggestion(k, text)
+
+    def _agreeing(self, parts: list[str], depth: int) -> int | None:
+        """The code all parts resolve to ("Avusturya-Austria"), or None if any differs or fails."""
+        codes = {self._name(p, depth + 1) for p in parts}
+        return codes.pop() if len(codes) == 1 and None not in codes else None
+
+    def _coco_suggestion(self, k: str, text: str) -> int | None:
+        if not self._use_coco or set(k.split()) & _QUALIFIERS or not re.fullmatch(r"[a-z' ]+", k):
+            return None
+        if self._coco is None:
+            self._coco = _coco_patterns()
+        if _COCO_TRAPS.search(k):
+            return None
+        found = {code for pattern, code in self._coco if pattern.search(k)}
+        if len(found) != 1:
+            return None
+        code = found.pop()
+        for part in text.split(",") if "," in text else ():
+            exact = self._lookup(country_key(part))
+            if exact is not None and exact != code:
+                return None
+        return code
+
+
+def _geographic_first(c: object) -> int:
+    order = {"world": 0, "region": 1, "subregion": 2}
+    return order.get(getattr(c, "kind"), 3)
+
+
+def _variants(text: str, k: str) -> Iterable[str]:
+    yield k
+    if text.count(",") == 1:
+        head, tail = text.split(",")
+        yield country_key(f"{tail} {head}")
+
+
+def _dated(code: int, on: dt.date | None) -> int:
+    rule = NAME_DATE_RULES.get(code)
+    if rule is not None and on is not None and on < rule[0]:
+        return rule[1]
+    return code
+
+
+def _refusals() -> dict[str, str]:
+    with resources.files("gmrd.reference").joinpath("data/country_refusals.csv").open(encoding="utf-8") as fh:
+        table = pd.read_csv(fh, keep_default_na=False, comment="#")
+    return {country_key(n): r for n, r in zip(table["name"], table["reason"])}
+
+
+@cache
+def _coco_patterns() -> list[tuple[re.Pattern[str], int]]:
+    import country_converter as coco
+
+    data = coco.CountryConverter().data
+    by_iso3 = {str(c.iso3): c.code for c in _by_code().values() if c.iso3 and c.kind != "historical"}
+    out = []
+    for regex, iso3 in zip(data["regex"], data["ISO3"]):
+        if isinstance(regex, str) and iso3 in by_iso3:
+            out.append((re.compile(regex, re.IGNORECASE), by_iso3[iso3]))
+    return out
+
+
+_TOTAL_WORDS = frozenset("total all countries country foreign foreigners born overseas abroad of birth toplam "
+                         "poblacion nacida fuera del pais en el extranjero todos los paises ensemble tous pays "
+                         "総数 origins".split())
+_OTHER_WORDS = frozenset("other others countries country otros otras paises outras outros autres pays rest of "
+                         "world elsewhere diger ulkeler".split())
+_UNKNOWN_WORDS = frozenset("unknown not stated specified unspecified various country of birth foreign born no "
+                           "declarado declarada desconocido desconocida ignorado ignorada inconnu non declare sin "
+                           "informacion de pais nacimiento desconhecida desconhecido nao inadequately described "
+                           "unclassifiable reported region or notstated dyb".split())
+
+
+def origin_category(label: object) -> int | None:
+    """0 (all origins), 2003 (other) or 9999999 (unknown) for such labels and codes; else None."""
+    if isinstance(label, (int, np.integer)) or (isinstance(label, str) and label.strip().isdigit()):
+        value = int(label)
+        return value if value in (ORIGIN_TOTAL, ORIGIN_OTHER, ORIGIN_UNKNOWN) else None
+    words = set(key(label).split())
+    if not words:
+        return None
+    if words <= _TOTAL_WORDS and words & {"total", "all", "toplam", "総数", "ensemble"}:
+        return ORIGIN_TOTAL
+    if words <= _OTHER_WORDS and words & {"other", "others", "otros", "otras", "outras", "outros", "autres",
+                                          "rest", "elsewhere", "diger"}:
+        return ORIGIN_OTHER
+    if words <= _UNKNOWN_WORDS and words & {"unknown", "stated", "specified", "unspecified", "declarado",
+                                            "declarada", "desconocido", "desconocida", "ignorado",
+                                            "ignorada", "inconnu", "informacion", "desconhecida",
+                                            "desconhecido", "described", "unclassifiable", "reported",
+                                            "notstated"}:
+        return ORIGIN_UNKNOWN
+    return None
+
+
+@cache
+def resolver() -> CountryResolver:
+    """The process-wide resolver (built on first use, about a second)."""
+    return CountryResolver()
+
+
+def resolve_country(label: str | int, on: dt.date | None = None, *, file: str | None = None,
+                    row: int | None = None, field: str | None = None) -> int:
+    """The code of a country or area given by name, ISO3/ISO2 code or M49 number.
+
+    Parameters
+    ----------
+    label : str or int
+        A name in any of the recognized spellings, an ISO 3166 alpha-3/alpha-2 code, or a number
+        (the table's code, or an M49 standard aggregate code such as 2 for Africa → 903).
+    on : datetime.date, optional
+        The reference date: names whose meaning changed resolve for it ("Sudan" in 2008 → 736,
+        in 2014 → 729). Without a date names take today's meaning.
+    file, row, field : optional
+        Where the label comes from, for the error message.
+
+    Raises
+    ------
+    UnknownCountry
+        For an unknown or ambiguous label, naming file, row and field; never a guess.
+    """
+    return resolver().resolve(label, on, file=file, row=row, field=field)
+
+
+def resolve_origin(label: str | int, on: dt.date | None = None, *, file: str | None = None,
+                   row: int | None = None, field: str | None = None) -> int:
+    """Like :func:`resolve_country`, also accepting all-origins (0), other (2003) and unknown (9999999)."""
+    return resolver().resolve_origin(label, on, file=file, row=row, field=field)
