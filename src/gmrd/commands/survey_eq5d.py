@@ -21,7 +21,8 @@ def survey_eq5d(
     with reporting_errors():
         chosen = get_value_set(value_set)
         index = eq5d_index(profiles, chosen.name)
-    results = [{"profile": p.strip(), "index": float(v)} for p, v in zip(profiles, index)]
+    results: list[dict[str, str | float]] = [{"profile": p.strip(), "index": float(v)}
+                                             for p, v in zip(profiles, index)]
     if json:
         print_json({"value_set": chosen.name, "results": results})
         return
@@ -30,5 +31,5 @@ def survey_eq5d(
     table.add_column("profile")
     table.add_column("index", justify="right")
     for row in results:
-        table.add_row(row["profile"], f"{row['index']:.3f}")
+        table.add_row(str(row["profile"]), f"{float(row['index']):.3f}")
     console.print(table)

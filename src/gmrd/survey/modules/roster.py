@@ -14,8 +14,7 @@ References
 
 from __future__ import annotations
 
-from gmrd.survey.modules.spec import (SEX, YES_NO, YES_NO_DK, Module, Question, Text,
-                                     choice_list, q)
+from gmrd.survey.modules.spec import SEX, YES_NO, YES_NO_DK, Module, Question, Text, choice_list, q
 
 RESIDENCE: dict[int, str] = {
     1: "in_household",

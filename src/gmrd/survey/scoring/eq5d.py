@@ -185,8 +185,8 @@ def _terms(p: np.ndarray, coefficients: dict[str, float], levels: int) -> np.nda
         a, la, b, lb = term[:2], int(term[2]), term[3:5], int(term[5])
         add(term, ((p[:, DIMENSIONS.index(a)] == la) & (p[:, DIMENSIONS.index(b)] == lb)).astype(float))
     for term in _PRODUCT_TERMS:
-        a, b = DIMENSIONS.index(term[:2]), DIMENSIONS.index(term[2:])
-        add(term, ((p[:, a] - 1) * (p[:, b] - 1)).astype(float))
+        first, second = DIMENSIONS.index(term[:2]), DIMENSIONS.index(term[2:])
+        add(term, ((p[:, first] - 1) * (p[:, second] - 1)).astype(float))
     return np.column_stack(columns)
 
 

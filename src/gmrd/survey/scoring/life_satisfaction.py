@@ -19,13 +19,14 @@ References
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
 
 from gmrd.errors import InputError
 
-ArrayLike = Sequence[float] | np.ndarray | pd.Series
+ArrayLike: TypeAlias = Sequence[float | None] | np.ndarray | pd.Series
 
 
 def _codes(values: ArrayLike, valid: set[int], field: str, dont_know: set[int]) -> np.ndarray:
@@ -87,8 +88,9 @@ def better_life(ls3: ArrayLike, ls4: ArrayLike, missing_as_no: bool = False) -> 
     future = _codes(ls4, {1, 2, 3}, "LS4", {8, 9})
     both = (past == 1) & (future == 1)
     out = both.astype(float)
-    unknown = np.isnan(past) | np.isnan(future)
-    out[unknown & ~both] = 0.0 if missing_as_no else np.nan
+    known_no = ((past == 2) | (past == 3)) | ((future == 2) | (future == 3))
+    unknown = (np.isnan(past) | np.isnan(future)) & ~known_no
+    out[unknown] = 0.0 if missing_as_no else np.nan
     return out
 
 
