@@ -155,14 +155,15 @@ def build(ims2020: Path, ims2019: Path) -> pd.DataFrame:
     cc = coco.CountryConverter().data
     un_region = {int(u): r for u, r in zip(cc["ISOnumeric"], cc["UNregion"])
                  if pd.notna(u) and str(u).strip() not in ("", "nan")}
-    for c in pycountry.countries:
-        code = int(c.numeric)
+    for iso_row in pycountry.countries:
+        code = int(iso_row.numeric)
         if code in known:
             continue
-        name = getattr(c, "common_name", None) or c.name
-        sub = sub_names.get(str(un_region.get(code, "")).lower())
+        name = getattr(iso_row, "common_name", None) or iso_row.name
+        sub: int | None = sub_names.get(str(un_region.get(code, "")).lower())
         extra.append({"code": code, "name": name, "kind": "territory", "subregion": sub,
-                      "region": region_of_sub.get(sub), "sdg_region": SDG_OF_SUBREGION.get(sub),
+                      "region": region_of_sub.get(sub) if sub else None,
+                      "sdg_region": SDG_OF_SUBREGION.get(sub) if sub else None,
                       "groups": "", "m49": None, "valid_from": "", "valid_to": "", "successors": "",
                       "part_of": PART_OF.get(code)})
     for code, iso3, iso2, name, vf, vt, succ, sub in HISTORICAL:
@@ -187,8 +188,8 @@ def build(ims2020: Path, ims2019: Path) -> pd.DataFrame:
     cols = ["code", "iso3", "iso2", "name", "kind", "valid_from", "valid_to", "successors", "part_of",
             "region", "subregion", "sdg_region", "m49", "groups", "same_members_as"]
     out = out[cols].sort_values("code").reset_index(drop=True)
-    for c in ("part_of", "region", "subregion", "sdg_region", "m49", "same_members_as"):
-        out[c] = out[c].astype("Int64")
+    for col in ("part_of", "region", "subregion", "sdg_region", "m49", "same_members_as"):
+        out[col] = out[col].astype("Int64")
     return out
 
 

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from gmrd.errors import UnknownCountry
-from gmrd.reference.countries import _by_code, countries
+from gmrd.reference.countries import Country, _by_code, countries
 from gmrd.reference.normalize import clean, fix_mojibake, key
 
 LANGUAGES = ("es", "fr", "pt", "pt_BR", "de", "it", "nl", "ja", "ru", "tr", "pl", "sv", "da", "nb_NO",
@@ -46,12 +46,10 @@ FORMER_OF = {729: 736}
 _FORMER = re.compile(r"\b(former|formerly|ex|antigua|antiguo|ancienne|ancien|ehemalige|ehemaliges|eski"
                      r"|old|before \d{4}|up to \d{4}|until \d{4}|to \d{4})\b")
 _QUALIFIERS = frozenset(
-    "other others rest and y et und or nec n e c not stated unknown part parts incl including excluding "
-    "except without total components north south east west northern southern eastern western central "
-    "former ex plus islands island region regions countries of".split())
+    ["other", "others", "rest", "and", "y", "et", "und", "or", "nec", "n", "e", "c", "not", "stated", "unknown", "part", "parts", "incl", "including", "excluding", "except", "without", "total", "components", "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "former", "ex", "plus", "islands", "island", "region", "regions", "countries", "of"])
 _IGNORABLE_AFTER_COLON = frozenset({"ex dep", "dependencies", "dependency", "total", "ex"})
 # Labels country_converter's regular expressions match to the wrong country ("Indochina" → China).
-_COCO_TRAPS = re.compile(r"antarctic|\ba t\b|indochina|canal zone|trucial|south ?west africa|england|scotland|"
+_COCO_TRAPS = re.compile(r"antarctic|\bat$|indochina|canal zone|trucial|south ?west africa|england|scotland|"
                          r"wales|n ?thern ireland|\bkorea$|^korea\b(?!.*(republic|south|north|dem))")
 # "(NO)", "(AU)": the sovereign's ISO2 code after a territory's name, as Eurostat prints them.
 _IGNORABLE_PAREN = re.compile(r"[A-Za-z]{2}|the|country|country of|republic of|rep of|state of|sar|south|"
@@ -232,7 +230,7 @@ class CountryResolver:
                                  "or use an M49 code)")
         return _dated(code, on)
 
-    def _number(self, value: float | int) -> int:
+    def _number(self, value: float) -> int:
         if float(value) != int(value):
             raise UnknownCountry(f"country code {value!r} is not an integer")
         code = int(value)
@@ -321,9 +319,9 @@ class CountryResolver:
         return code
 
 
-def _geographic_first(c: object) -> int:
+def _geographic_first(c: Country) -> int:
     order = {"world": 0, "region": 1, "subregion": 2}
-    return order.get(getattr(c, "kind"), 3)
+    return order.get(c.kind, 3)
 
 
 def _variants(text: str, k: str) -> Iterable[str]:
@@ -359,15 +357,9 @@ def _coco_patterns() -> list[tuple[re.Pattern[str], int]]:
     return out
 
 
-_TOTAL_WORDS = frozenset("total all countries country foreign foreigners born overseas abroad of birth toplam "
-                         "poblacion nacida fuera del pais en el extranjero todos los paises ensemble tous pays "
-                         "総数 origins".split())
-_OTHER_WORDS = frozenset("other others countries country otros otras paises outras outros autres pays rest of "
-                         "world elsewhere diger ulkeler".split())
-_UNKNOWN_WORDS = frozenset("unknown not stated specified unspecified various country of birth foreign born no "
-                           "declarado declarada desconocido desconocida ignorado ignorada inconnu non declare sin "
-                           "informacion de pais nacimiento desconhecida desconhecido nao inadequately described "
-                           "unclassifiable reported region or notstated dyb".split())
+_TOTAL_WORDS = frozenset(["total", "all", "countries", "country", "foreign", "foreigners", "born", "overseas", "abroad", "of", "birth", "toplam", "poblacion", "nacida", "fuera", "del", "pais", "en", "el", "extranjero", "todos", "los", "paises", "ensemble", "tous", "pays", "総数", "origins"])
+_OTHER_WORDS = frozenset(["other", "others", "countries", "country", "otros", "otras", "paises", "outras", "outros", "autres", "pays", "rest", "of", "world", "elsewhere", "diger", "ulkeler"])
+_UNKNOWN_WORDS = frozenset(["unknown", "not", "stated", "specified", "unspecified", "various", "country", "of", "birth", "foreign", "born", "no", "declarado", "declarada", "desconocido", "desconocida", "ignorado", "ignorada", "inconnu", "non", "declare", "sin", "informacion", "de", "pais", "nacimiento", "desconhecida", "desconhecido", "nao", "inadequately", "described", "unclassifiable", "reported", "region", "or", "notstated", "dyb"])
 
 
 def origin_category(label: object) -> int | None:

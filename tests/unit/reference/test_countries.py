@@ -10,8 +10,7 @@ from hypothesis import strategies as st
 
 from gmrd.errors import InputError, UnknownCountry
 from gmrd.reference.countries import countries, country, members, regions_of
-from gmrd.reference.country_names import (origin_category, resolve_country, resolve_origin,
-                                          resolver)
+from gmrd.reference.country_names import origin_category, resolve_country, resolve_origin, resolver
 
 
 @pytest.mark.parametrize(("label", "code"), [
