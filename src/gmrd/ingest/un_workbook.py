@@ -50,10 +50,25 @@ def detect(path: Path, head: bytes) -> bool:
     or the IMS 2020 age-sex CSV (header ``LocID,ISO3,country,year,sex,total,0-4,…``)."""
     if is_zip(head):
         xml = workbook_text(path)
-        return f'name="{SHEET}"' in xml and TITLE_MARK in xml.lower()
+        if f'name="{SHEET}"' not in xml:
+            return False
+        return TITLE_MARK in xml.lower() or _title_in_sheet(path)
     first = head.decode("utf-8-sig", errors="replace").splitlines()[:1]
     fields = [f.strip().strip('"') for f in first[0].split(",")] if first else []
     return tuple(fields[:6]) == AGE_CSV_COLUMNS and len(fields) > 6
+
+
+def _title_in_sheet(path: Path) -> bool:
+    """The title text in the first rows of Table 1 (workbooks written with inline strings)."""
+    try:
+        wb = open_workbook(path, read_only=True)
+    except InputError:
+        return False
+    try:
+        rows = wb[SHEET].iter_rows(max_row=20, values_only=True)
+        return any(TITLE_MARK in text(v).lower() for row in rows for v in row)
+    finally:
+        wb.close()
 
 
 def read(path: Path) -> Iterator[pd.DataFrame]:
