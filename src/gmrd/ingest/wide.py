@@ -287,14 +287,22 @@ def _column_dimension(grid: Grid, h: int, dims: list[tuple[int, str]], cats: lis
     if len(candidates) == 1:
         return candidates[0]
     labels = [label for _, label in cats if label.lower() not in TOTAL_WORDS]
+    parsed: dict[str, int] = {}
     for dim, parse in (("sex", harmonize.sexes), ("age", harmonize.ages)):
-        if dim in candidates and labels:
-            try:
-                parse(pd.Series(labels), pd.Series([h + 1] * len(labels)), file=grid.file)
-                return dim
-            except InputError:
-                continue
+        if dim in candidates:
+            parsed[dim] = sum(_parses(parse, label, h + 1, grid.file) for label in labels)
+    best = max(parsed, key=lambda d: parsed[d], default=None)
+    if best is not None and parsed[best] > 0:
+        return best  # most labels read as ages (or sexes): a bad label is then reported as such
     return "origin" if "origin" in candidates else candidates[0]
+
+
+def _parses(parse: Any, label: str, row: int, file: str) -> bool:
+    try:
+        parse(pd.Series([label]), pd.Series([row]), file=file)
+    except InputError:
+        return False
+    return True
 
 
 def _resolve(grid: Grid, h: int, cells: pd.DataFrame, dims: list[tuple[int, str]],
