@@ -57,7 +57,7 @@ def ttest(design: SurveyDesign, y: str, group: str | None = None, *, mu: float =
     if group is None:
         est = mean(design, y)
         df = float(design.degrees_of_freedom - 1)
-        t = (est.value - mu) / est.se
+        t = _ratio(est.value - mu, est.se)
         return TTest(est.value, est.se, t, df, float(2 * stats.t.sf(abs(t), df)), mu)
     yv = numeric_column(design, y)
     codes, levels = level_codes(design.column(group))
@@ -70,12 +70,19 @@ def ttest(design: SurveyDesign, y: str, group: str | None = None, *, mu: float =
     wy_units = unit_sums(w * y0, design, groups, 2)
     total_w = w_units.sum(axis=0)
     means = wy_units.sum(axis=0) / total_w
-    cov = variance_from_totals((wy_units - w_units * means) / total_w, design)
+    scores = (wy_units - w_units * means) / total_w
+    present = w_units.sum(axis=1, keepdims=True) > 0
+    variance = variance_from_totals(scores[:, 1:] - scores[:, :1], design, present)
     diff = float(means[1] - means[0])
-    se = float(np.sqrt(cov[0, 0] + cov[1, 1] - 2 * cov[0, 1]))
+    se = float(np.sqrt(variance[0, 0]))
     df = float(domain_degrees_of_freedom(design, np.where(groups >= 0, 0, -1), 1)[0] - 1)
-    t = diff / se
+    t = _ratio(diff, se)
     return TTest(diff, se, t, df, float(2 * stats.t.sf(abs(t), df)))
+
+
+def _ratio(a: float, b: float) -> float:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return float(np.float64(a) / np.float64(b))
 
 
 @dataclass(frozen=True)
@@ -130,7 +137,9 @@ def rao_scott(design: SurveyDesign, rows: str, cols: str) -> RaoScott:
     cell_units = unit_sums(design.weights, design, cells, n_cells)
     total_w = cell_units.sum()
     p = cell_units.sum(axis=0) / total_w
-    cov = variance_from_totals((cell_units - cell_units.sum(axis=1, keepdims=True) * p) / total_w, design)
+    row_units = cell_units.sum(axis=1, keepdims=True)
+    cov = variance_from_totals((cell_units - row_units * p) / total_w, design,
+                               np.repeat(row_units > 0, n_cells, axis=1))
     n = float(ok.sum())
 
     table = (p * n).reshape(nc, nr).T

@@ -162,7 +162,7 @@ def mean_groups(design: SurveyDesign, y: str, groups: np.ndarray, n_groups: int)
     total_w = w_units.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         value = wy_units.sum(axis=0) / total_w
-        variance = variance_from_totals((wy_units - w_units * value) / total_w, design)
+        variance = variance_from_totals((wy_units - w_units * value) / total_w, design, w_units > 0)
     n, s2 = _srs_variance_parts(groups, n_groups, w, y0, value, total_w)
     deff = _deff(np.diag(variance), s2, n, total_w, np.ones(n_groups))
     return _finish(value, variance, domain_degrees_of_freedom(design, groups, n_groups), deff, n)
@@ -179,7 +179,7 @@ def total_groups(design: SurveyDesign, y: str, groups: np.ndarray, n_groups: int
     wy_units = unit_sums(w * y0, design, groups, n_groups)
     total_w = w_units.sum(axis=0)
     value = wy_units.sum(axis=0)
-    variance = variance_from_totals(wy_units, design)
+    variance = variance_from_totals(wy_units, design, w_units > 0)
     with np.errstate(invalid="ignore", divide="ignore"):
         n, s2 = _srs_variance_parts(groups, n_groups, w, y0, value / total_w, total_w)
     deff = _deff(np.diag(variance), s2, n, total_w, total_w)
@@ -195,10 +195,11 @@ def ratio_groups(design: SurveyDesign, y: str, groups: np.ndarray, n_groups: int
     w = design.weights
     wy_units = unit_sums(w * np.where(ok, yv, 0.0), design, groups, n_groups)
     wx_units = unit_sums(w * np.where(ok, xv, 0.0), design, groups, n_groups)
+    present = unit_sums(w, design, groups, n_groups) > 0
     x_total = wx_units.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         value = wy_units.sum(axis=0) / x_total
-        variance = variance_from_totals((wy_units - wx_units * value) / x_total, design)
+        variance = variance_from_totals((wy_units - wx_units * value) / x_total, design, present)
     n = np.bincount(groups[groups >= 0], minlength=n_groups)
     return _finish(value, variance, domain_degrees_of_freedom(design, groups, n_groups), None, n)
 
@@ -219,7 +220,7 @@ def proportion_groups(design: SurveyDesign, y: str, groups: np.ndarray, n_groups
     with np.errstate(invalid="ignore", divide="ignore"):
         value = cell_units.sum(axis=0) / np.repeat(total_w, n_levels)
         totals = (cell_units - np.repeat(group_units, n_levels, axis=1) * value) / np.repeat(total_w, n_levels)
-    variance = variance_from_totals(totals, design)
+    variance = variance_from_totals(totals, design, np.repeat(group_units > 0, n_levels, axis=1))
     n = np.repeat(np.bincount(groups[groups >= 0], minlength=n_groups).astype(np.float64), n_levels)
     with np.errstate(invalid="ignore", divide="ignore"):
         s2 = value * (1 - value) * n / (n - 1)

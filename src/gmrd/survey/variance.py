@@ -51,13 +51,17 @@ def unit_sums(values: np.ndarray, design: SurveyDesign, groups: np.ndarray | Non
     return sums.reshape(n_groups, units).T
 
 
-def variance_from_totals(totals: np.ndarray, design: SurveyDesign) -> np.ndarray:
+def variance_from_totals(totals: np.ndarray, design: SurveyDesign,
+                         present: np.ndarray | None = None) -> np.ndarray:
     """Covariance matrix of estimators from their linearized totals per last-stage unit.
 
     Parameters
     ----------
     totals : (units, k) score totals per unit of the design's last stage (:func:`unit_sums`)
     design : the survey design
+    present : optional (units, k) booleans: units with rows used by estimator j (its domain, variable
+        not missing). R computes a domain on the subset of rows, so for ``lonely_psu`` "average" and
+        "adjust" only the strata with such rows count; None means every unit.
 
     Returns
     -------
@@ -70,7 +74,8 @@ def variance_from_totals(totals: np.ndarray, design: SurveyDesign) -> np.ndarray
     a finite population correction, so then only stage 1 counts). Single-unit strata follow
     ``design.lonely_psu`` at stage 1 like R's ``survey.lonely.psu``: ``remove`` and ``certainty``
     contribute nothing, ``adjust`` centres the unit total at the grand mean of stage-1 unit totals,
-    ``average`` scales the stage-1 variance by strata / strata with more than one unit. At later
+    ``average`` scales the stage-1 variance by strata / strata with more than one unit (both counted
+    among strata with rows used; covariances by the geometric mean of the two factors). At later
     stages a single sampled unit in a cluster contributes nothing (R's ``average`` gives NaN there).
 
     References
@@ -87,18 +92,28 @@ def variance_from_totals(totals: np.ndarray, design: SurveyDesign) -> np.ndarray
     for s in range(len(stages) - 1, 0, -1):
         per_stage.insert(0, rowsum(per_stage[0], stages[s].stratum_of_unit, stages[s - 1].n_units))
     k = totals.shape[1]
+    first = stages[0]
+    if present is None:
+        strata_present = np.ones((first.n_strata, k), dtype=bool)
+    else:
+        used = present.astype(np.float64)
+        for s in range(len(stages) - 1, 0, -1):
+            used = rowsum(used, stages[s].stratum_of_unit, stages[s - 1].n_units)
+        strata_present = rowsum(used, first.stratum_of_unit, first.n_strata) > 0
     variance = np.zeros((k, k))
-    factor = np.ones(stages[0].n_strata)
+    factor = np.ones(first.n_strata)
     for s, stage in enumerate(stages):
-        variance += _stage_variance(per_stage[s], stage, design.lonely_psu, s == 0, factor)
+        variance += _stage_variance(per_stage[s], stage, design.lonely_psu, factor,
+                                    strata_present if s == 0 else None)
         if s + 1 < len(stages):
             f = np.where(np.isfinite(stage.pop_size), stage.n_sampled / stage.pop_size, 0.0)
             factor = (factor * f)[stage.stratum_of_unit]
     return variance
 
 
-def _stage_variance(totals: np.ndarray, stage: Stage, lonely_psu: str, first: bool,
-                    factor: np.ndarray) -> np.ndarray:
+def _stage_variance(totals: np.ndarray, stage: Stage, lonely_psu: str, factor: np.ndarray,
+                    strata_present: np.ndarray | None) -> np.ndarray:
+    """One stage's contribution; ``strata_present`` (strata, k) is given for stage 1 only."""
     g = stage.stratum_of_unit
     n_h = stage.n_sampled
     f = np.where(np.isfinite(stage.pop_size), n_h / stage.pop_size, 0.0)
@@ -108,17 +123,22 @@ def _stage_variance(totals: np.ndarray, stage: Stage, lonely_psu: str, first: bo
     any_lonely = bool(lonely.any())
     if any_lonely:
         if lonely_psu == "fail":
-            raise DesignError(f"a stratum has only one sampling unit at stage {'1' if first else '> 1'}")
-        if first and lonely_psu == "adjust":
+            raise DesignError("a stratum has only one sampling unit at stage "
+                              f"{'1' if strata_present is not None else '> 1'}")
+        if strata_present is not None and lonely_psu == "adjust":
             rows = lonely[g]
-            centred[rows] = totals[rows] - totals.sum(axis=0) / n_h.sum()
+            grand = totals.sum(axis=0) / (n_h @ strata_present)
+            centred[rows] = totals[rows] - grand
         else:
             scale = np.where(lonely, 0.0, scale)
     weights = (scale * factor)[g]
     variance = (centred * weights[:, None]).T @ centred
-    if first and any_lonely and lonely_psu == "average":
-        n_ok = stage.n_strata - int(lonely.sum())
-        variance = variance * (stage.n_strata / n_ok if n_ok else np.nan)
+    if strata_present is not None and any_lonely and lonely_psu == "average":
+        n_present = strata_present.sum(axis=0)
+        n_ok = n_present - (lonely[:, None] & strata_present).sum(axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            root = np.sqrt(np.where(n_ok > 0, n_present / n_ok, np.nan))
+        variance = variance * np.outer(root, root)
     return variance
 
 
