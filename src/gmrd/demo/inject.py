@@ -30,7 +30,7 @@ def _pick_age(table: Table, sex: str, rng: np.random.Generator) -> str:
 
 
 def _delta(value: int, rng: np.random.Generator) -> int:
-    return max(MIN_DELTA, int(round(value * rng.uniform(0.05, 0.20))))
+    return max(MIN_DELTA, round(value * rng.uniform(0.05, 0.20)))
 
 
 def sex_total_mismatch(table: Table, file: str, sex: str, rng: np.random.Generator) -> InjectedError:

@@ -67,7 +67,7 @@ class Manifest:
         return path
 
     @classmethod
-    def read(cls, path: Path) -> "Manifest":
+    def read(cls, path: Path) -> Manifest:
         raw = json.loads(path.read_text(encoding="utf-8"))
         return cls(raw["seed"], raw["citation"], raw["licence"],
                    [GeneratedTable(**t) for t in raw["tables"]], [InjectedError(**e) for e in raw["errors"]])

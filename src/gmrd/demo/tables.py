@@ -11,8 +11,15 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from gmrd.demo.plan import AGE_GROUPINGS, TablePlan
-from gmrd.demo.published import (AGE_GROUPS, Published, age_sex_base, base_year, factor_to, growth_rate,
-                                 origin_base)
+from gmrd.demo.published import (
+    AGE_GROUPS,
+    Published,
+    age_sex_base,
+    base_year,
+    factor_to,
+    growth_rate,
+    origin_base,
+)
 
 TOTAL = "Total"
 OTHER = "Other countries"
@@ -55,7 +62,7 @@ def _age_sex(plan: TablePlan, pub: Published) -> Table:
     base, later = age_sex_base(pub, plan.code, t0), age_sex_base(pub, plan.code, t0 + 5)
     rate = growth_rate(float(base.loc["both", "total"]), float(later.loc["both", "total"]), 5)
     factor = factor_to(plan.day, t0, rate)
-    five = {sex: {g: int(round(float(base.loc[sex, g]) * factor)) for g in AGE_GROUPS}
+    five = {sex: {g: round(float(base.loc[sex, g]) * factor) for g in AGE_GROUPS}
             for sex in ("male", "female")}
     five["both"] = {g: five["male"][g] + five["female"][g] for g in AGE_GROUPS}
     rows = []
@@ -72,10 +79,10 @@ def _origin(plan: TablePlan, pub: Published) -> Table:
     base, later = origin_base(pub, plan.code, t0), origin_base(pub, plan.code, t0 + 5)
     rate = growth_rate(float(base.sum()), float(later.sum()), 5)
     factor = factor_to(plan.day, t0, rate)
-    total = int(round(float(base.sum()) * factor))
+    total = round(float(base.sum()) * factor)
     top = base.sort_values(ascending=False, kind="stable").head(plan.top_origins)
-    rows = [{"sex": "both", "age": TOTAL, "origin": ORIGIN_SPELLINGS.get(str(name), str(name)),
-             "value": int(round(float(v) * factor))} for name, v in top.items()]
-    rows.append({"sex": "both", "age": TOTAL, "origin": OTHER, "value": total - sum(r["value"] for r in rows)})
+    named = [(ORIGIN_SPELLINGS.get(str(name), str(name)), round(float(v) * factor)) for name, v in top.items()]
+    rows: list[dict[str, object]] = [{"sex": "both", "age": TOTAL, "origin": o, "value": v} for o, v in named]
+    rows.append({"sex": "both", "age": TOTAL, "origin": OTHER, "value": total - sum(v for _, v in named)})
     rows.append({"sex": "both", "age": TOTAL, "origin": TOTAL, "value": total})
     return Table(plan, pd.DataFrame(rows), t0, rate, factor, {"both": float(base.sum())})

@@ -59,7 +59,8 @@ def _wide_grid(table: Table) -> list[list[object]]:
     plan, cells = table.plan, table.cells
     if plan.kind == "origin":
         who = "Country of citizenship" if plan.concept == "foreign_citizens" else "Country of birth"
-        return [[who, TOTAL]] + [[c.origin, int(c.value)] for c in cells.itertuples()]
+        rows: list[list[object]] = [[who, TOTAL]]
+        return rows + [[c.origin, int(c.value)] for c in cells.itertuples()]
     ages = list(dict.fromkeys(cells["age"]))
     if plan.rows == "sex":
         grid: list[list[object]] = [["Sex", *ages]]

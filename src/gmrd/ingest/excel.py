@@ -8,6 +8,7 @@ detection for CSV exports.
 from __future__ import annotations
 
 import csv
+import math
 import re
 import warnings
 import zipfile
@@ -110,7 +111,7 @@ def parse_count(value: Any, *, file: str, row: int, field: str) -> float | None:
                  file=file, row=row, field=field)
             return None
         number = _number(s, file=file, row=row, field=field)
-    if number != number or number in (float("inf"), float("-inf")):
+    if not math.isfinite(number):
         raise InputError(f"not a number: {value!r}", file=file, row=row, field=field)
     if number < 0:
         raise InputError(f"negative value {number:g}", file=file, row=row, field=field)

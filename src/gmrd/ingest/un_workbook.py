@@ -29,8 +29,7 @@ from typing import Any
 import pandas as pd
 
 from gmrd.errors import InputError
-from gmrd.ingest.excel import cell_ref, is_zip, open_workbook, padded_rows, parse_count, text, \
-    workbook_text
+from gmrd.ingest.excel import cell_ref, is_zip, open_workbook, padded_rows, parse_count, text, workbook_text
 from gmrd.ingest.records import COLUMNS, ORIGIN_TOTAL
 
 name = "un_ims_workbook"

@@ -31,8 +31,16 @@ import pandas as pd
 
 from gmrd.errors import InputError
 from gmrd.ingest import harmonize
-from gmrd.ingest.excel import cell_ref, decode_text, is_zip, open_workbook, padded_rows, parse_count, \
-    split_rows, text
+from gmrd.ingest.excel import (
+    cell_ref,
+    decode_text,
+    is_zip,
+    open_workbook,
+    padded_rows,
+    parse_count,
+    split_rows,
+    text,
+)
 from gmrd.ingest.records import COLUMNS
 
 name = "wide_table"
