@@ -1,0 +1,146 @@
+"""``gmrd survey estimate``: design-based means, totals and proportions, like R's svydesign + svymean."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from rich.table import Table
+
+from gmrd.commands.common import console, err_console, print_json, reporting_errors
+from gmrd.errors import DesignError, GmrdError, InputError
+from gmrd.survey.design import LONELY_PSU_CHOICES, SurveyDesign
+from gmrd.survey.estimators import CiMethod, Estimate, by, mean, proportion, total
+
+READERS = {".csv": "csv", ".sav": "sav", ".zsav": "sav", ".dta": "dta"}
+
+
+def read_survey_file(path: Path) -> pd.DataFrame:
+    """Read survey microdata: CSV, SPSS (.sav/.zsav) or Stata (.dta); values as stored (no labels)."""
+    kind = READERS.get(path.suffix.lower())
+    if kind is None:
+        raise InputError(f"unsupported file type {path.suffix!r} (use .csv, .sav or .dta)", file=str(path))
+    if not path.is_file():
+        raise InputError("file not found", file=str(path))
+    import pyreadstat  # noqa: PLC0415 - only needed for .sav/.dta, imported here to keep startup fast
+
+    try:
+        if kind == "csv":
+            return pd.read_csv(path)
+        reader = pyreadstat.read_sav if kind == "sav" else pyreadstat.read_dta
+        frame, _meta = reader(str(path))
+        return frame
+    except (ValueError, OSError, UnicodeDecodeError, pd.errors.ParserError,
+            pyreadstat.ReadstatError, pyreadstat.PyreadstatError) as exc:
+        raise InputError(f"cannot read the file: {exc}", file=str(path)) from None
+
+
+def _clean(value: float | None) -> float | None:
+    return None if value is None or not math.isfinite(value) else float(value)
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if hasattr(value, "item") else value
+
+
+def _row(domain: dict[str, Any], est: Estimate, level: float) -> dict[str, Any]:
+    low, high = est.ci(level)
+    return {"domain": {k: _plain(v) for k, v in domain.items()}, "estimate": _clean(est.value),
+            "se": _clean(est.se), "ci_low": _clean(low), "ci_high": _clean(high), "deff": _clean(est.deff),
+            "df": _clean(est.df)}
+
+
+def estimate_document(data: pd.DataFrame, *, statistic: str, variable: str, by_var: str | None = None,
+                      weight: str | None = None, strata: str | None = None, clusters: list[str] | None = None,
+                      fpc: list[str] | None = None, lonely_psu: str = "fail", nest: bool = False,
+                      level: float = 0.95, ci_method: CiMethod = "logit") -> dict[str, Any]:
+    """The ``survey estimate`` JSON document: ``{"statistic", "variable", "results": [...]}``."""
+    design = SurveyDesign.from_frame(data, weights=weight, strata=strata, clusters=clusters or [],
+                                     fpc=fpc or [], lonely_psu=lonely_psu, nest=nest)  # type: ignore[arg-type]
+    design.column(variable)
+    results: list[dict[str, Any]] = []
+    if statistic == "prop":
+        if by_var is None:
+            per_domain: dict[Any, Any] = {None: proportion(design, variable, ci_method=ci_method)}
+        else:
+            per_domain = by(design, variable, by_var, proportion, ci_method=ci_method)
+        for dom, levels in per_domain.items():
+            for value, est in levels.items():
+                domain = ({} if by_var is None else {by_var: dom}) | {variable: value}
+                results.append(_row(domain, est, level))
+    else:
+        estimator = mean if statistic == "mean" else total
+        if by_var is None:
+            results.append(_row({}, estimator(design, variable), level))
+        else:
+            for dom, est in by(design, variable, by_var, estimator).items():
+                results.append(_row({by_var: dom}, est, level))
+    return {"statistic": statistic, "variable": variable, "results": results}
+
+
+def survey_estimate(
+    data: Annotated[Path, typer.Argument(help="Survey microdata: .csv, .sav or .dta.")],
+    mean_var: Annotated[str | None, typer.Option("--mean", help="Estimate the mean of VAR.")] = None,
+    total_var: Annotated[str | None, typer.Option("--total", help="Estimate the total of VAR.")] = None,
+    prop_var: Annotated[str | None, typer.Option("--prop", help="Estimate the proportion of each value of VAR.")] = None,
+    by_var: Annotated[str | None, typer.Option("--by", help="Estimate within each value of this variable.")] = None,
+    weight: Annotated[str | None, typer.Option("--weight", help="Sampling weight variable (> 0).")] = None,
+    strata: Annotated[str | None, typer.Option("--strata", help="Stratum variable (stage 1).")] = None,
+    cluster: Annotated[list[str] | None, typer.Option(
+        "--cluster", help="Cluster variable; repeat for multistage designs, stage 1 first.")] = None,
+    fpc: Annotated[list[str] | None, typer.Option(
+        "--fpc", help="Population size (or sampling fraction) per stage; repeat like --cluster.")] = None,
+    lonely_psu: Annotated[str, typer.Option(
+        "--lonely-psu", help="Strata with one PSU: fail, remove, certainty, adjust or average.")] = "fail",
+    nest: Annotated[bool, typer.Option("--nest", help="Cluster codes are unique only within strata.")] = False,
+    level: Annotated[float, typer.Option("--level", help="Confidence level.")] = 0.95,
+    ci_method: Annotated[str, typer.Option(
+        "--ci-method", help="Proportion intervals: logit or korn-graubard.")] = "logit",
+    json: Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")] = False,
+) -> None:
+    """Design-based estimate with Taylor-linearized SEs (like R's svydesign and svymean/svytotal/svyby).
+
+    Missing values of VAR are left out as R's na.rm=TRUE; domains (--by) keep every PSU for the SE.
+    """
+    with reporting_errors():
+        chosen = [(s, v) for s, v in (("mean", mean_var), ("total", total_var), ("prop", prop_var)) if v]
+        if len(chosen) != 1:
+            raise DesignError("give exactly one of --mean, --total or --prop")
+        if lonely_psu not in LONELY_PSU_CHOICES:
+            raise DesignError(f"--lonely-psu must be one of {', '.join(LONELY_PSU_CHOICES)}")
+        if ci_method not in ("logit", "korn-graubard"):
+            raise DesignError("--ci-method must be logit or korn-graubard")
+        statistic, variable = chosen[0]
+        frame = read_survey_file(data)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                document = estimate_document(frame, statistic=statistic, variable=variable, by_var=by_var,
+                                             weight=weight, strata=strata, clusters=cluster, fpc=fpc,
+                                             lonely_psu=lonely_psu, nest=nest, level=level,
+                                             ci_method=ci_method)  # type: ignore[arg-type]
+            except GmrdError as exc:
+                raise DesignError(f"{data}: {exc}") from None
+        for warning in caught:
+            err_console.print(f"warning: {warning.message}")
+    if json:
+        print_json(document)
+        return
+    domains = list(document["results"][0]["domain"]) if document["results"] else []
+    table = Table(*domains, "estimate", "SE", f"{level:.0%} CI", "deff", "df",
+                  title=f"{statistic} of {variable}")
+    for row in document["results"]:
+        ci = (f"{row['ci_low']:.6g} – {row['ci_high']:.6g}" if row["ci_low"] is not None else "")
+        table.add_row(*(str(v) for v in row["domain"].values()), _fmt(row["estimate"]), _fmt(row["se"]), ci,
+                      _fmt(row["deff"], 3), _fmt(row["df"], 0))
+    console.print(table)
+
+
+def _fmt(value: float | None, digits: int = 6) -> str:
+    if value is None:
+        return ""
+    return f"{value:.0f}" if digits == 0 else f"{value:.{digits}g}"
