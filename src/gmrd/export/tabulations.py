@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection
 from gmrd.db import queries
 from gmrd.export.cells import write_table
 from gmrd.reference.ages import age_label
-from gmrd.reference.countries import country_name
+from gmrd.reference.countries import country, is_known
 from gmrd.reference.universes import universe_name
 
 SEX = {0: "both", 1: "male", 2: "female"}
@@ -20,8 +20,18 @@ COLUMNS = ["source_id", "source_title", "country_code", "country", "reference_da
            "sex_original", "age_original", "origin_original", "file_row"]
 
 
+ORIGIN_NAMES = {0: "total", 2003: "other", 9999999: "unknown"}
+
+
+def _name(code: int) -> str:
+    if code in ORIGIN_NAMES:
+        return ORIGIN_NAMES[code]
+    return country(code).name if is_known(code) else f"code {code}"
+
+
 def _shape(frame: pd.DataFrame) -> pd.DataFrame:
-    names = {code: country_name(code) for code in pd.unique(frame[["country_code", "origin_code"]].values.ravel())}
+    codes = pd.unique(frame[["country_code", "origin_code"]].to_numpy().ravel())
+    names = {code: _name(int(code)) for code in codes}
     hi = frame["age_hi"].astype("Int64")
     ages = [age_label(int(lo), None if pd.isna(h) else int(h)) for lo, h in zip(frame["age_lo"], hi)]
     return pd.DataFrame({

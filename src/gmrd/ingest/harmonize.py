@@ -15,19 +15,14 @@ import numpy as np
 import pandas as pd
 
 from gmrd.errors import InputError
-from gmrd.ingest.records import ORIGIN_OTHER, ORIGIN_TOTAL, ORIGIN_UNKNOWN, SOURCE_TYPES
+from gmrd.ingest.records import SOURCE_TYPES
 from gmrd.reference.ages import parse_age
-from gmrd.reference.countries import resolve_country
+from gmrd.reference.country_names import resolve_country, resolve_origin
 from gmrd.reference.sexes import parse_sex
 from gmrd.reference.universes import parse_universe
 
 _ISO_DAY = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 _YEAR = re.compile(r"^\s*(\d{4})\s*$")
-_ORIGIN_SPECIAL = {
-    "total": ORIGIN_TOTAL, "all": ORIGIN_TOTAL, "all origins": ORIGIN_TOTAL, "all countries": ORIGIN_TOTAL,
-    "unknown": ORIGIN_UNKNOWN, "not stated": ORIGIN_UNKNOWN, "unknown country": ORIGIN_UNKNOWN,
-    "other": ORIGIN_OTHER, "others": ORIGIN_OTHER, "other countries": ORIGIN_OTHER,
-}
 
 
 def _map_unique(labels: pd.Series, rows: pd.Series, parse: Callable[[Any], Any], *, file: str,
@@ -71,14 +66,10 @@ def countries(labels: pd.Series, on: pd.Series, rows: pd.Series, *, file: str, f
                      file=file, field=field)
 
 
-def _origin(label: str, day: date) -> int:
-    special = _ORIGIN_SPECIAL.get(label.strip().lower())
-    return special if special is not None else resolve_country(label.strip(), on=day)
-
-
 def origins(labels: pd.Series, on: pd.Series, rows: pd.Series, *, file: str) -> pd.Series:
     """Origins → M49, with total / other / unknown as the UN Population Division codes them."""
-    return _pairwise(labels, on, rows, _origin, file=file, field="origin")
+    return _pairwise(labels, on, rows, lambda label, day: resolve_origin(label.strip(), on=day),
+                     file=file, field="origin")
 
 
 def sexes(labels: pd.Series, rows: pd.Series, *, file: str) -> pd.Series:

@@ -8,7 +8,6 @@ PostgreSQL COPY), so an import runs near the raw insert speed of the database.
 from __future__ import annotations
 
 import hashlib
-import io
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from gmrd.config import settings
+from gmrd.db.bulk import bulk_insert
 from gmrd.db.engine import get_engine
 from gmrd.db.models import AuditEvent, Cell, ImportedFile, Source, Tabulation
 from gmrd.errors import InputError
@@ -176,7 +176,7 @@ class _Loader:
             "sex_label": chunk["sex_label"].to_numpy(), "age_label": chunk["age_label"].to_numpy(),
             "origin_label": chunk["origin_label"].to_numpy(),
         })
-        bulk_insert_cells(self.conn, frame)
+        bulk_insert(self.conn, "cells", CELL_COLUMNS, frame)
 
     def _check_duplicates(self) -> None:
         hashes = np.concatenate(self.key_hashes)
@@ -226,25 +226,3 @@ def _cell_key_hash(source_ids: np.ndarray, frame: pd.DataFrame) -> np.ndarray:
         "o": frame["origin_code"].to_numpy(dtype=np.int64),
     })
     return pd.util.hash_pandas_object(keys, index=False).to_numpy()
-
-
-def bulk_insert_cells(conn: Connection, frame: pd.DataFrame) -> None:
-    """Cells through the driver's fastest path: COPY on PostgreSQL, executemany on SQLite."""
-    raw = conn.connection.driver_connection
-    columns = ", ".join(CELL_COLUMNS)
-    if conn.dialect.name == "postgresql":
-        buffer = io.StringIO()
-        frame.to_csv(buffer, header=False, index=False, na_rep="")
-        with raw.cursor() as cur, cur.copy(f"COPY cells ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
-            copy.write(buffer.getvalue())
-        return
-    placeholders = ", ".join("?" * len(CELL_COLUMNS))
-    hi = frame["age_hi"].astype(object).where(frame["age_hi"].notna(), None)
-    rows = zip(frame["tabulation_id"].tolist(), frame["sex"].tolist(), frame["age_lo"].tolist(),
-               hi.tolist(), frame["origin_code"].tolist(), frame["value"].tolist(), frame["row"].tolist(),
-               frame["sex_label"].tolist(), frame["age_label"].tolist(), frame["origin_label"].tolist())
-    cur = raw.cursor()
-    try:
-        cur.executemany(f"INSERT INTO cells ({columns}) VALUES ({placeholders})", rows)
-    finally:
-        cur.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
@@ -33,7 +34,7 @@ def test_slice_imports_every_row_once(db_url, un_long_slice):
         stored = queries.counts(conn)
         total = conn.scalar(sa.text("select sum(value) from cells"))
     assert stored["cells"] == len(expected)
-    assert total == expected["value"].sum()
+    assert total == pytest.approx(expected["value"].sum(), rel=1e-12)
     again = import_file(un_long_slice, url=db_url)
     assert again.skipped_duplicate and again.cells == 0
     with get_engine(db_url).connect() as conn:

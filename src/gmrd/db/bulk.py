@@ -1,0 +1,42 @@
+"""Bulk inserts through each driver's fastest path: COPY on PostgreSQL, executemany on SQLite."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+import pandas as pd
+from sqlalchemy.engine import Connection
+
+NULL = r"\N"
+NULL_SQL = r"'\N'"
+
+
+def bulk_insert(conn: Connection, table: str, columns: Sequence[str], frame: pd.DataFrame) -> None:
+    """Insert ``frame[columns]`` into ``table`` inside the connection's transaction.
+
+    Missing values (None, NaN, NA) become NULL. Integer columns should use pandas' nullable Int64
+    where they can be missing, so that PostgreSQL's COPY sees integers, not floats.
+    """
+    raw = conn.connection.driver_connection
+    names = ", ".join(f'"{c}"' for c in columns)
+    if conn.dialect.name == "postgresql":
+        buffer = io.StringIO()
+        frame[list(columns)].to_csv(buffer, header=False, index=False, na_rep=NULL)
+        sql = f'COPY "{table}" ({names}) FROM STDIN WITH (FORMAT csv, NULL {NULL_SQL})'
+        with raw.cursor() as cur, cur.copy(sql) as copy:
+            copy.write(buffer.getvalue())
+        return
+    values = [_as_python(frame[c]) for c in columns]
+    cur = raw.cursor()
+    try:
+        cur.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({", ".join("?" * len(columns))})',
+                        zip(*values))
+    finally:
+        cur.close()
+
+
+def _as_python(column: pd.Series) -> list:
+    if column.hasnans or column.dtype == object or isinstance(column.dtype, pd.api.extensions.ExtensionDtype):
+        return column.astype(object).where(column.notna(), None).tolist()
+    return column.tolist()
