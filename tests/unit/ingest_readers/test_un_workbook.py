@@ -126,6 +126,8 @@ def test_age_csv_gives_published_children_totals(ims: Path) -> None:
     # 40.9 million (14.6 per cent of all migrants) in 2020
     assert round(totals[date(1990, 7, 1)] / 1e6) == 29
     assert totals[date(2020, 7, 1)] / 1e6 == pytest.approx(40.9, abs=0.05)
+    world, _ = _read(ims / IMS2020, aggregates=True)
+    assert round(100 * totals[date(2020, 7, 1)] / _cell(world, 900, 2020, 0), 1) == 14.6
     open_group = frame[(frame.age_label == "75+")]
     assert (open_group.age_lo == 75).all() and open_group.age_hi.isna().all()
     assert frame.source_title.iloc[0] != "UN DESA International Migrant Stock 2020"  # its own source

@@ -57,7 +57,7 @@ def _check_standard(frame: pd.DataFrame) -> None:
     assert frame[frame.sex == 2]["value"].sum() == 20
 
 
-@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "latin-1"])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "latin-1", "utf-16"])
 @pytest.mark.parametrize("delimiter", [",", ";", "\t"])
 def test_csv_encodings_and_delimiters(tmp_path: Path, encoding: str, delimiter: str) -> None:
     frame = _read(_standard(tmp_path / "t.csv", encoding=encoding, delimiter=delimiter))
