@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from gmrd.errors import InputError
-from gmrd.ingest import canonical_csv, un_long
+from gmrd.ingest import canonical_csv, un_long, un_workbook, wide
 from gmrd.ingest.readers import Reader
 
-READERS: tuple[Reader, ...] = (un_long, canonical_csv)  # type: ignore[assignment]
+# Most specific first: the wide-table reader accepts the most layouts, so it is asked last.
+READERS: tuple[Reader, ...] = (un_long, un_workbook, canonical_csv, wide)  # type: ignore[assignment]
 
 HEAD_BYTES = 64 * 1024
 
