@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -41,3 +41,26 @@ def absolute_percentage_errors(pairs: Sequence[tuple[float, float]]) -> FloatArr
     """100 |estimate - truth| / truth for each pair with truth > 0."""
     arr = np.array([p for p in pairs if p[1] > 0], dtype=float).reshape(-1, 2)
     return np.asarray(100 * np.abs(arr[:, 0] - arr[:, 1]) / arr[:, 1], dtype=float)
+
+
+def median_errors(series: Iterable[ArrayLike], age_starts: ArrayLike, age_widths: ArrayLike | None,
+                  method: Method, wide: Sequence[Cohort] = WIDE_GROUPS,
+                  targets: Mapping[str, Cohort] | None = None, **options: Any) -> dict[str, float]:
+    """Median absolute percentage error of each target over many series (e.g. countries).
+
+    Series with a zero or missing total are skipped; ``n`` in the result counts the series used.
+    Targets default to 15-19 and 0-19 (the IMS benchmark of issue 4).
+    """
+    targets = dict(targets or {"15-19": (15, 20), "0-19": (0, 20)})
+    pairs: dict[str, list[tuple[float, float]]] = {name: [] for name in targets}
+    used = 0
+    for values in series:
+        arr = np.asarray(values, dtype=float)
+        if not np.isfinite(arr).all() or arr.sum() <= 0:
+            continue
+        used += 1
+        for name, pair in recovery(arr, age_starts, age_widths, wide, targets, method, **options).items():
+            pairs[name].append(pair)
+    out = {name: float(np.median(absolute_percentage_errors(p))) for name, p in pairs.items()}
+    out["n"] = float(used)
+    return out
