@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 import sqlalchemy as sa
@@ -41,4 +43,350 @@ def counts(conn: Connection) -> dict[str, int]:
                                ("tabulations", Tabulation), ("cells", Cell))}
     for status, n in conn.execute(sa.select(Source.status, sa.func.count()).group_by(Source.status)):
         out[f"sources_{status}"] = n
+    return out
+
+
+# --- web pages and REST API (gmrd.web): users, tokens, audit trail -------------------------------
+
+def user_by_name(conn: Connection, name: str) -> sa.Row | None:
+    """The users row named ``name`` (exact match), or None."""
+    from gmrd.db.models import User
+
+    return conn.execute(sa.select(User).where(User.name == name)).first()
+
+
+def users(conn: Connection) -> list[sa.Row]:
+    """Every user, by name."""
+    from gmrd.db.models import User
+
+    return list(conn.execute(sa.select(User).order_by(User.name)))
+
+
+def token_owner(conn: Connection, digest: str) -> sa.Row | None:
+    """The token stored under ``digest`` with its user's id, name, role and active flag."""
+    from gmrd.db.models import ApiToken, User
+
+    return conn.execute(
+        sa.select(ApiToken.id, ApiToken.label, ApiToken.created_at, ApiToken.revoked_at,
+                  User.id.label("user_id"), User.name, User.role, User.active)
+        .join(User, User.id == ApiToken.user_id).where(ApiToken.token_hash == digest)).first()
+
+
+def api_tokens(conn: Connection, exclude_label: str) -> list[sa.Row]:
+    """API tokens (not web sessions, whose label is ``exclude_label``) with their user's name."""
+    from gmrd.db.models import ApiToken, User
+
+    return list(conn.execute(
+        sa.select(ApiToken.id, ApiToken.label, ApiToken.created_at, ApiToken.revoked_at, User.name)
+        .join(User, User.id == ApiToken.user_id).where(ApiToken.label != exclude_label)
+        .order_by(ApiToken.id.desc())))
+
+
+def audit_events(conn: Connection, *, actor: str | None = None, action: str | None = None,
+                 limit: int = 50, offset: int = 0) -> tuple[list[sa.Row], int]:
+    """Audit events, newest first, and how many match."""
+    from gmrd.db.models import AuditEvent
+
+    conds = [c for c in (AuditEvent.actor == actor if actor else None,
+                         AuditEvent.action == action if action else None) if c is not None]
+    total = conn.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(*conds)) or 0
+    rows = conn.execute(sa.select(AuditEvent).where(*conds).order_by(AuditEvent.id.desc())
+                        .limit(limit).offset(offset)).all()
+    return list(rows), total
+
+
+# --- web: the tabulation browser, sources, cells and findings -------------------------------------
+
+@dataclass(frozen=True)
+class TabulationFilter:
+    """What the tabulation browser and /api/v1/tabulations filter on (empty = no condition)."""
+
+    countries: tuple[int, ...] = ()
+    year_from: int | None = None
+    year_to: int | None = None
+    source_types: tuple[str, ...] = ()
+    universes: tuple[int, ...] = ()
+    dims: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    q: str = ""
+
+
+TABULATION_SORTS = {
+    "id": Tabulation.id, "date": Source.reference_date, "country": Source.country_code,
+    "title": Source.title, "cells": Tabulation.n_cells, "status": Source.status,
+}
+FACETS = ("country", "year", "source_type", "concept", "dims", "status")
+
+
+def _tabulation_conditions(f: TabulationFilter, skip: str = "") -> list[sa.ColumnElement[bool]]:
+    conds: list[sa.ColumnElement[bool]] = []
+    if f.countries and skip != "country":
+        conds.append(Source.country_code.in_(f.countries))
+    if f.year_from is not None and skip != "year":
+        conds.append(Source.reference_date >= date(f.year_from, 1, 1))
+    if f.year_to is not None and skip != "year":
+        conds.append(Source.reference_date <= date(f.year_to, 12, 31))
+    if f.source_types and skip != "source_type":
+        conds.append(Source.source_type.in_(f.source_types))
+    if f.universes and skip != "concept":
+        conds.append(Source.universe.in_(f.universes))
+    if skip != "dims":
+        conds.extend(Tabulation.dims.contains(d) for d in f.dims)
+    if f.statuses and skip != "status":
+        conds.append(Source.status.in_(f.statuses))
+    if f.q:
+        escaped = f.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        conds.append(Source.title.ilike(f"%{escaped}%", escape="\\"))
+    return conds
+
+
+TABULATION_COLUMNS = (Tabulation.id, Tabulation.source_id, Source.title, Source.country_code,
+                      Source.reference_date, Source.source_type, Source.universe, Tabulation.dims,
+                      Tabulation.n_cells, Source.status)
+
+
+def tabulation_page(conn: Connection, f: TabulationFilter, *, sort: str = "id", descending: bool = False,
+                    limit: int = 50, offset: int = 0) -> tuple[list[sa.Row], int]:
+    """One page of tabulations with their source, and how many match ``f``."""
+    conds = _tabulation_conditions(f)
+    base = sa.select(*TABULATION_COLUMNS).join(Source, Source.id == Tabulation.source_id).where(*conds)
+    total = conn.scalar(sa.select(sa.func.count()).select_from(
+        sa.select(Tabulation.id).join(Source, Source.id == Tabulation.source_id).where(*conds).subquery()))
+    key = TABULATION_SORTS.get(sort, Tabulation.id)
+    order = [key.desc() if descending else key.asc(), Tabulation.id]
+    return list(conn.execute(base.order_by(*order).limit(limit).offset(offset))), total or 0
+
+
+def tabulation_facets(conn: Connection, f: TabulationFilter) -> dict[str, list[tuple[object, int]]]:
+    """Counts of tabulations by each facet value, each facet under the other facets' filters."""
+    columns = {
+        "country": Source.country_code, "year": sa.extract("year", Source.reference_date),
+        "source_type": Source.source_type, "concept": Source.universe, "dims": Tabulation.dims,
+        "status": Source.status,
+    }
+    out: dict[str, list[tuple[object, int]]] = {}
+    for name, column in columns.items():
+        n = sa.func.count().label("n")
+        query = (sa.select(column.label("value"), n).select_from(Tabulation)
+                 .join(Source, Source.id == Tabulation.source_id)
+                 .where(*_tabulation_conditions(f, skip=name)).group_by(column))
+        rows = conn.execute(query).all()
+        out[name] = sorted(((r[0] if name != "year" else int(r[0]), int(r[1])) for r in rows),
+                           key=lambda vc: (-vc[1], str(vc[0])) if name == "country" else (str(vc[0]),))
+    return out
+
+
+def source(conn: Connection, source_id: int) -> sa.Row | None:
+    """The sources row ``source_id`` with its file name, or None."""
+    from gmrd.db.models import ImportedFile
+
+    return conn.execute(
+        sa.select(Source, ImportedFile.filename, ImportedFile.imported_at, ImportedFile.imported_by)
+        .join(ImportedFile, ImportedFile.id == Source.file_id).where(Source.id == source_id)).first()
+
+
+def source_tabulations(conn: Connection, source_id: int) -> list[sa.Row]:
+    return list(conn.execute(sa.select(Tabulation).where(Tabulation.source_id == source_id)
+                             .order_by(Tabulation.id)))
+
+
+def tabulation(conn: Connection, tabulation_id: int) -> sa.Row | None:
+    """One tabulation with its source columns."""
+    return conn.execute(sa.select(*TABULATION_COLUMNS).join(Source, Source.id == Tabulation.source_id)
+                        .where(Tabulation.id == tabulation_id)).first()
+
+
+CELL_COLUMNS = (Cell.id, Cell.tabulation_id, Cell.sex, Cell.age_lo, Cell.age_hi, Cell.origin_code,
+                Cell.value, Cell.row, Cell.sex_label, Cell.age_label, Cell.origin_label)
+
+
+def cells_page(conn: Connection, *, source_id: int | None = None, tabulation_id: int | None = None,
+               limit: int = 100, offset: int = 0) -> tuple[list[sa.Row], int]:
+    """Cells of one source or one tabulation in file order, and how many it has."""
+    conds = []
+    if tabulation_id is not None:
+        conds.append(Cell.tabulation_id == tabulation_id)
+    if source_id is not None:
+        conds.append(Cell.tabulation_id.in_(sa.select(Tabulation.id).where(Tabulation.source_id == source_id)))
+    total = conn.scalar(sa.select(sa.func.count()).select_from(Cell).where(*conds)) or 0
+    rows = conn.execute(sa.select(*CELL_COLUMNS).where(*conds).order_by(Cell.id).limit(limit).offset(offset))
+    return list(rows), total
+
+
+def findings_page(conn: Connection, *, source_id: int | None = None, severity: str | None = None,
+                  check: str | None = None, status: str | None = None, limit: int = 100,
+                  offset: int = 0) -> tuple[list[sa.Row], int]:
+    """Verification findings, errors first, and how many match."""
+    from gmrd.db.models import Finding
+
+    conds = [c for c in (Finding.source_id == source_id if source_id is not None else None,
+                         Finding.severity == severity if severity else None,
+                         Finding.check == check if check else None,
+                         Finding.status == status if status else None) if c is not None]
+    total = conn.scalar(sa.select(sa.func.count()).select_from(Finding).where(*conds)) or 0
+    rank = sa.case({"error": 0, "warning": 1}, value=Finding.severity, else_=2)
+    rows = conn.execute(sa.select(Finding).where(*conds).order_by(rank, Finding.id).limit(limit).offset(offset))
+    return list(rows), total
+
+
+def country_sources(conn: Connection, country_code: int) -> list[sa.Row]:
+    """Sources of one destination with their cell count and open findings by severity, newest first."""
+    from gmrd.db.models import Finding
+
+    here = Source.country_code == country_code
+    cells = (sa.select(Tabulation.source_id, sa.func.sum(Tabulation.n_cells).label("cells"))
+             .join(Source, Source.id == Tabulation.source_id).where(here)
+             .group_by(Tabulation.source_id).subquery())
+    open_ = (sa.select(Finding.source_id,
+                       sa.func.sum(sa.case((Finding.severity == "error", 1), else_=0)).label("errors"),
+                       sa.func.sum(sa.case((Finding.severity != "error", 1), else_=0)).label("warnings"))
+             .join(Source, Source.id == Finding.source_id)
+             .where(here, Finding.status == "open").group_by(Finding.source_id).subquery())
+    query = (sa.select(Source.id, Source.title, Source.reference_date, Source.source_type, Source.universe,
+                       Source.status, sa.func.coalesce(cells.c.cells, 0).label("cells"),
+                       sa.func.coalesce(open_.c.errors, 0).label("errors"),
+                       sa.func.coalesce(open_.c.warnings, 0).label("warnings"))
+             .outerjoin(cells, cells.c.source_id == Source.id)
+             .outerjoin(open_, open_.c.source_id == Source.id)
+             .where(here).order_by(Source.reference_date.desc(), Source.id))
+    return list(conn.execute(query))
+
+
+# --- web: revisions and estimates ------------------------------------------------------------------
+
+ESTIMATE_COLUMNS = ["revision", "area_code", "year", "sex", "age_lo", "age_hi", "value", "lower", "upper",
+                    "flags"]
+
+
+def revisions(conn: Connection) -> list[sa.Row]:
+    """Every estimation revision, newest first."""
+    from gmrd.db.models import Revision
+
+    return list(conn.execute(sa.select(Revision).order_by(Revision.created_at.desc(), Revision.id.desc())))
+
+
+def revision(conn: Connection, name: str | None = None) -> sa.Row | None:
+    """The revision called ``name``, or the newest one when ``name`` is None."""
+    from gmrd.db.models import Revision
+
+    query = sa.select(Revision)
+    query = (query.where(Revision.name == name) if name is not None
+             else query.order_by(Revision.created_at.desc(), Revision.id.desc()).limit(1))
+    return conn.execute(query).first()
+
+
+def estimates(conn: Connection, revision_id: int, *, areas: tuple[int, ...] = (),
+              years: tuple[int, ...] = (), sexes: tuple[int, ...] = (),
+              ages: tuple[tuple[int, int | None], ...] = (), limit: int | None = None,
+              offset: int = 0) -> pd.DataFrame:
+    """Estimates of one revision as a frame (columns ``ESTIMATE_COLUMNS``), ordered area, year, sex, age.
+
+    ``ages`` lists (age_lo, age_hi) intervals, age_hi None for an open group or the total (0, None).
+    """
+    from gmrd.db.models import Estimate, Revision
+
+    conds = _estimate_conditions(revision_id, areas, years, sexes, ages)
+    query = (sa.select(Revision.name.label("revision"), Estimate.area_code, Estimate.year, Estimate.sex,
+                       Estimate.age_lo, Estimate.age_hi, Estimate.value, Estimate.lower, Estimate.upper,
+                       Estimate.flags)
+             .join(Revision, Revision.id == Estimate.revision_id).where(*conds)
+             .order_by(Estimate.area_code, Estimate.year, Estimate.sex, Estimate.age_lo,
+                       sa.func.coalesce(Estimate.age_hi, 999)))
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    frame = pd.DataFrame(conn.execute(query).all(), columns=ESTIMATE_COLUMNS)
+    frame["age_hi"] = frame["age_hi"].astype("Int64")
+    return frame
+
+
+def estimate_count(conn: Connection, revision_id: int, *, areas: tuple[int, ...] = (),
+                   years: tuple[int, ...] = (), sexes: tuple[int, ...] = (),
+                   ages: tuple[tuple[int, int | None], ...] = ()) -> int:
+    from gmrd.db.models import Estimate
+
+    conds = _estimate_conditions(revision_id, areas, years, sexes, ages)
+    return conn.scalar(sa.select(sa.func.count()).select_from(Estimate).where(*conds)) or 0
+
+
+def _estimate_conditions(revision_id: int, areas: tuple[int, ...], years: tuple[int, ...],
+                         sexes: tuple[int, ...], ages: tuple[tuple[int, int | None], ...]) -> list:
+    from gmrd.db.models import Estimate
+
+    conds: list[sa.ColumnElement[bool]] = [Estimate.revision_id == revision_id]
+    if areas:
+        conds.append(Estimate.area_code.in_(areas))
+    if years:
+        conds.append(Estimate.year.in_(years))
+    if sexes:
+        conds.append(Estimate.sex.in_(sexes))
+    if ages:
+        conds.append(sa.or_(*(sa.and_(Estimate.age_lo == lo,
+                                      Estimate.age_hi.is_(None) if hi is None else Estimate.age_hi == hi)
+                              for lo, hi in ages)))
+    return conds
+
+
+def estimate_dimensions(conn: Connection, revision_id: int) -> dict[str, list]:
+    """The areas, years and age intervals one revision has estimates for."""
+    from gmrd.db.models import Estimate
+
+    where = Estimate.revision_id == revision_id
+    return {
+        "areas": list(conn.scalars(sa.select(Estimate.area_code).where(where).distinct()
+                                   .order_by(Estimate.area_code))),
+        "years": list(conn.scalars(sa.select(Estimate.year).where(where).distinct().order_by(Estimate.year))),
+        "ages": sorted((tuple(r) for r in conn.execute(
+            sa.select(Estimate.age_lo, Estimate.age_hi).where(where).distinct())),
+            key=lambda a: (a[0], 999 if a[1] is None else a[1])),
+    }
+
+
+def filtered_cells(conn: Connection, f: TabulationFilter | None = None, *, source_id: int | None = None,
+                   tabulation_id: int | None = None, limit: int | None = None) -> pd.DataFrame:
+    """Cells with their source (columns of TABULATION_CELLS) of the tabulations matching ``f``,
+    or of one source or tabulation, in import order."""
+    query = TABULATION_CELLS
+    if f is not None:
+        query = query.where(*_tabulation_conditions(f))
+    if source_id is not None:
+        query = query.where(Source.id == source_id)
+    if tabulation_id is not None:
+        query = query.where(Tabulation.id == tabulation_id)
+    if limit is not None:
+        query = query.limit(limit)
+    result = conn.execute(query)
+    return pd.DataFrame(result.all(), columns=list(result.keys()))
+
+
+def matching_cell_count(conn: Connection, f: TabulationFilter) -> int:
+    """How many cells the tabulations matching ``f`` have (from the tabulations' own counts)."""
+    return conn.scalar(sa.select(sa.func.coalesce(sa.func.sum(Tabulation.n_cells), 0))
+                       .join(Source, Source.id == Tabulation.source_id)
+                       .where(*_tabulation_conditions(f))) or 0
+
+
+def sources_page(conn: Connection, f: TabulationFilter, *, limit: int = 50,
+                 offset: int = 0) -> tuple[list[sa.Row], int]:
+    """Sources that have a tabulation matching ``f``, by id, and how many there are."""
+    matching = (sa.select(Tabulation.source_id).join(Source, Source.id == Tabulation.source_id)
+                .where(*_tabulation_conditions(f)))
+    cond = Source.id.in_(matching)
+    total = conn.scalar(sa.select(sa.func.count()).select_from(Source).where(cond)) or 0
+    rows = conn.execute(sa.select(Source).where(cond).order_by(Source.id).limit(limit).offset(offset)).all()
+    return list(rows), total
+
+
+def source_counts_by_country(conn: Connection) -> dict[int, int]:
+    """How many sources each destination has."""
+    return dict(conn.execute(sa.select(Source.country_code, sa.func.count()).group_by(Source.country_code)).all())
+
+
+def summary(conn: Connection) -> dict[str, int]:
+    """Sources (by status), tabulations and cells, counted cheaply (cells from the tabulations' counts)."""
+    out = {"tabulations": conn.scalar(sa.select(sa.func.count()).select_from(Tabulation)) or 0,
+           "cells": conn.scalar(sa.select(sa.func.coalesce(sa.func.sum(Tabulation.n_cells), 0))) or 0,
+           "sources": 0}
+    for status, n in conn.execute(sa.select(Source.status, sa.func.count()).group_by(Source.status)):
+        out[f"sources_{status}"] = n
+        out["sources"] += n
     return out

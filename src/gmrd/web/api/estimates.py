@@ -1,0 +1,62 @@
+"""API: estimation revisions and estimates (areas, years, sex, age groups and child cohorts)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from sqlalchemy.engine import Connection
+
+from gmrd.db import queries
+from gmrd.web.api.common import Limit, Offset, envelope, plain
+from gmrd.web.auth import Principal
+from gmrd.web.deps import partner, read_conn
+from gmrd.web.estimate_params import estimate_query
+from gmrd.web.tables import estimates_table
+
+router = APIRouter(tags=["estimates"])
+
+
+def _revision(r: Any) -> dict[str, Any]:
+    return {"name": r.name, "created_at": plain(r.created_at), "manifest": r.manifest}
+
+
+@router.get("/revisions", summary="Estimation revisions, newest first")
+def list_revisions(user: Principal = Depends(partner), conn: Connection = Depends(read_conn)) -> dict[str, Any]:
+    items = [_revision(r) for r in queries.revisions(conn)]
+    return {"total": len(items), "items": items}
+
+
+@router.get("/revisions/{name}", summary="One revision with its manifest and what it covers")
+def get_revision(name: str, user: Principal = Depends(partner),
+                 conn: Connection = Depends(read_conn)) -> dict[str, Any]:
+    found = queries.revision(conn, name)
+    if found is None:
+        raise HTTPException(404, f"no revision named {name!r}")
+    dims = queries.estimate_dimensions(conn, found.id)
+    return {**_revision(found), "areas": dims["areas"], "years": dims["years"],
+            "ages": [{"age_lo": lo, "age_hi": hi} for lo, hi in dims["ages"]]}
+
+
+@router.get("/estimates", summary="Estimates of one revision (default: the newest)")
+def list_estimates(
+    request: Request,
+    revision: str | None = Query(None, description="Revision name (default: newest)."),
+    area: Annotated[list[str], Query(description="M49 area codes (900 world); repeat or comma-separate.")] = [],  # noqa: B006
+    year: Annotated[list[str], Query(description="Years: 2020, or ranges 1990:2020[:5].")] = [],  # noqa: B006
+    sex: Annotated[list[str], Query(description="both, male, female.")] = [],  # noqa: B006
+    age: Annotated[list[str], Query(description="Age groups: 0-4 … 75+, cohorts 0-17, 0-19, total.")] = [],  # noqa: B006
+    limit: Limit = 1000, offset: Offset = 0,
+    user: Principal = Depends(partner), conn: Connection = Depends(read_conn),
+) -> dict[str, Any]:
+    q = estimate_query(request, conn)
+    if q.revision is None:
+        raise HTTPException(404, "no estimates yet: no revision has been computed")
+    frame = queries.estimates(conn, q.revision.id, areas=q.areas, years=q.years, sexes=q.sexes, ages=q.ages,
+                              limit=limit, offset=offset)
+    total = (len(frame) + offset if len(frame) < limit and (len(frame) > 0 or offset == 0)
+             else queries.estimate_count(conn, q.revision.id, areas=q.areas, years=q.years, sexes=q.sexes,
+                                         ages=q.ages))
+    table = estimates_table(frame)
+    items = [{k: plain(v) for k, v in zip(table.columns, row)} for row in table.itertuples(index=False)]
+    return {**envelope(request, items, total, limit, offset), "revision": q.revision.name}

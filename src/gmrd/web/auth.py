@@ -1,0 +1,175 @@
+"""Users, roles, sessions, API tokens, login throttling and the audit trail of access.
+
+Everything lives in the database (users, api_tokens, audit_events), never in process memory, so
+several ``gmrd serve`` workers share sessions and failed-login counters. A web session is a row
+of ``api_tokens`` with the reserved label :data:`SESSION_LABEL`: stored as a digest, revoked at
+logout, expired after :data:`~gmrd.web.security.SESSION_MAX_AGE`; bearer tokens for the API are
+the other rows and cannot be used as session cookies (nor sessions as bearer tokens).
+
+Roles are ordered: partner (read, download) < curator (+ upload/import, verify, review) < admin
+(+ users, API tokens, audit log).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from gmrd.db import queries
+from gmrd.db.models import ApiToken, AuditEvent, User, utcnow
+from gmrd.errors import GmrdError, InputError, NotFound
+from gmrd.web.security import SESSION_MAX_AGE, hash_password, new_token, token_digest, verify_password
+
+ROLES = ("partner", "curator", "admin")
+SESSION_LABEL = "@web-session"
+MAX_FAILED_LOGINS = 5
+LOCK_MINUTES = 15
+MIN_PASSWORD_LENGTH = 10
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The user a request acts for."""
+
+    user_id: int
+    name: str
+    role: str
+
+    def can(self, role: str) -> bool:
+        """Whether this user has ``role`` or a higher one."""
+        return ROLES.index(self.role) >= ROLES.index(role)
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    principal: Principal | None
+    message: str = ""
+
+
+def audit(conn: Connection, actor: str, action: str, object_type: str, object_id: object, *,
+          before: dict[str, Any] | None = None, after: dict[str, Any] | None = None, reason: str = "") -> None:
+    """Append one audit event (the app never updates or deletes them)."""
+    conn.execute(sa.insert(AuditEvent).values(actor=actor, action=action, object_type=object_type,
+                                              object_id=str(object_id), before=before, after=after,
+                                              reason=reason))
+
+
+def check_role(role: str) -> str:
+    if role not in ROLES:
+        raise InputError(f"unknown role {role!r}: use one of {', '.join(ROLES)}", field="role")
+    return role
+
+
+def create_user(conn: Connection, name: str, role: str, password: str, *, actor: str = "cli") -> int:
+    """Add a user with an Argon2id-hashed password; returns its id."""
+    name = name.strip()
+    if not name or len(name) > 100 or any(ch.isspace() for ch in name):
+        raise InputError("a user name is 1-100 characters without spaces", field="name")
+    check_role(role)
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InputError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters", field="password")
+    if queries.user_by_name(conn, name) is not None:
+        raise GmrdError(f"a user named {name!r} exists already")
+    user_id = conn.scalar(sa.insert(User).returning(User.id).values(
+        name=name, role=role, password_hash=hash_password(password)))
+    audit(conn, actor, "user.create", "user", name, after={"role": role, "active": True})
+    return int(user_id)  # type: ignore[arg-type]
+
+
+def set_active(conn: Connection, name: str, active: bool, *, actor: str) -> None:
+    """Enable or disable a user; disabling also ends the user's sessions and revokes its tokens."""
+    user = queries.user_by_name(conn, name)
+    if user is None:
+        raise NotFound(f"no user named {name!r}")
+    conn.execute(sa.update(User).where(User.id == user.id).values(active=active, failed_logins=0,
+                                                                        locked_until=None))
+    if not active:
+        conn.execute(sa.update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+                     .values(revoked_at=utcnow()))
+    audit(conn, actor, "user.enable" if active else "user.disable", "user", name,
+          before={"active": user.active}, after={"active": active})
+
+
+def login(conn: Connection, name: str, password: str, *, now: datetime | None = None) -> LoginResult:
+    """Check a password; counts failures in the database and locks the account for LOCK_MINUTES
+    after MAX_FAILED_LOGINS failures in a row (the OWASP Authentication Cheat Sheet's lockout)."""
+    now = now or utcnow()
+    row = queries.user_by_name(conn, name)
+    user = row if row is not None else None
+    ok = verify_password(user.password_hash if user is not None else None, password)
+    refused = "wrong user name or password"
+    if user is None:
+        audit(conn, name[:100] or "?", "login.failed", "user", name[:60], reason="unknown user")
+        return LoginResult(None, refused)
+    if user.locked_until is not None and user.locked_until > now:
+        audit(conn, name, "login.refused", "user", name, reason="account locked")
+        return LoginResult(None, f"too many failed logins: try again after {user.locked_until:%H:%M} UTC")
+    if not ok or not user.active:
+        failed = conn.scalar(sa.update(User).where(User.id == user.id)
+                             .values(failed_logins=User.failed_logins + 1).returning(User.failed_logins))
+        if failed is not None and failed >= MAX_FAILED_LOGINS:
+            until = now + timedelta(minutes=LOCK_MINUTES)
+            conn.execute(sa.update(User).where(User.id == user.id).values(locked_until=until, failed_logins=0))
+            audit(conn, name, "user.locked", "user", name, after={"locked_until": until.isoformat()})
+        audit(conn, name, "login.failed", "user", name, reason="inactive" if ok else "wrong password")
+        return LoginResult(None, refused)
+    conn.execute(sa.update(User).where(User.id == user.id).values(failed_logins=0, locked_until=None))
+    audit(conn, name, "login", "user", name)
+    return LoginResult(Principal(user.id, user.name, user.role))
+
+
+def start_session(conn: Connection, principal: Principal) -> str:
+    """A new session token (a fresh one at every login: the session id rotates)."""
+    token = new_token()
+    conn.execute(sa.insert(ApiToken).values(user_id=principal.user_id, token_hash=token_digest(token),
+                                            label=SESSION_LABEL))
+    return token
+
+
+def end_session(conn: Connection, token: str, actor: str) -> None:
+    conn.execute(sa.update(ApiToken).where(ApiToken.token_hash == token_digest(token),
+                                           ApiToken.label == SESSION_LABEL).values(revoked_at=utcnow()))
+    audit(conn, actor, "logout", "user", actor)
+
+
+def principal_for(conn: Connection, token: str | None, *, session: bool,
+                  now: datetime | None = None) -> Principal | None:
+    """The active user of a live session token (``session=True``) or of an API bearer token."""
+    if not token:
+        return None
+    row = queries.token_owner(conn, token_digest(token))
+    if row is None or row.revoked_at is not None or not row.active:
+        return None
+    if session != (row.label == SESSION_LABEL):
+        return None
+    if session and row.created_at < (now or utcnow()) - timedelta(seconds=SESSION_MAX_AGE):
+        return None
+    return Principal(row.user_id, row.name, row.role)
+
+
+def create_api_token(conn: Connection, user_name: str, label: str, *, actor: str) -> tuple[int, str]:
+    """A new bearer token for ``user_name``; returns (id, token) — the token is shown only this once."""
+    row = queries.user_by_name(conn, user_name)
+    if row is None:
+        raise NotFound(f"no user named {user_name!r}")
+    label = label.strip()[:100]
+    if label == SESSION_LABEL:
+        raise InputError(f"the label {SESSION_LABEL!r} is reserved", field="label")
+    token = new_token()
+    token_id = conn.scalar(sa.insert(ApiToken).returning(ApiToken.id).values(
+        user_id=row.id, token_hash=token_digest(token), label=label))
+    audit(conn, actor, "token.create", "api_token", token_id, after={"user": user_name, "label": label})
+    return int(token_id), token  # type: ignore[arg-type]
+
+
+def revoke_api_token(conn: Connection, token_id: int, *, actor: str) -> None:
+    found = conn.scalar(sa.update(ApiToken).where(ApiToken.id == token_id, ApiToken.label != SESSION_LABEL,
+                                                  ApiToken.revoked_at.is_(None))
+                        .values(revoked_at=utcnow()).returning(ApiToken.id))
+    if found is None:
+        raise NotFound(f"no live API token with id {token_id}")
+    audit(conn, actor, "token.revoke", "api_token", token_id)

@@ -1,0 +1,86 @@
+"""Request plumbing shared by pages and API: database connections, the current user, role and CSRF checks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fastapi import Depends, HTTPException, Request
+from sqlalchemy.engine import Connection, Engine
+
+from gmrd.db.engine import get_engine
+from gmrd.web.auth import Principal, principal_for
+from gmrd.web.security import CSRF_FIELD, PRESESSION_COOKIE, SESSION_COOKIE, csrf_ok, read_cookie
+
+
+def engine(request: Request) -> Engine:
+    return get_engine(request.app.state.database_url)
+
+
+def read_conn(request: Request) -> Iterator[Connection]:
+    """A connection for reads, returned to the pool after the response."""
+    with engine(request).connect() as conn:
+        yield conn
+
+
+def secret(request: Request) -> str:
+    return request.app.state.secret_key
+
+
+def session_token(request: Request) -> str | None:
+    return read_cookie(secret(request), request.cookies.get(SESSION_COOKIE))
+
+
+def csrf_basis(request: Request) -> str | None:
+    """What the CSRF token is derived from: the live session, or before login the pre-session nonce."""
+    if current_principal(request) is not None:
+        return session_token(request)
+    return read_cookie(secret(request), request.cookies.get(PRESESSION_COOKIE))
+
+
+def current_principal(request: Request) -> Principal | None:
+    """The logged-in user of this request (session cookie, or for /api a bearer token), cached per request."""
+    if hasattr(request.state, "principal"):
+        return request.state.principal
+    principal = None
+    header = request.headers.get("authorization", "")
+    with engine(request).connect() as conn:
+        if header.lower().startswith("bearer ") and request.url.path.startswith("/api/"):
+            principal = principal_for(conn, header[7:].strip(), session=False)
+            if principal is None:
+                raise HTTPException(401, "the bearer token is unknown, revoked or its user disabled",
+                                    headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+        else:
+            principal = principal_for(conn, session_token(request), session=True)
+    request.state.principal = principal
+    return principal
+
+
+def require(role: str):  # type: ignore[no-untyped-def]
+    """A dependency: the request's user, who must have ``role`` (401 if anonymous, 403 if too low)."""
+
+    def dependency(request: Request) -> Principal:
+        principal = current_principal(request)
+        if principal is None:
+            raise HTTPException(401, "log in first (or send an API token: Authorization: Bearer …)",
+                                headers={"WWW-Authenticate": "Bearer"})
+        if not principal.can(role):
+            raise HTTPException(403, f"this needs the {role} role; you are {principal.name} ({principal.role})")
+        return principal
+
+    return dependency
+
+
+partner = require("partner")
+curator = require("curator")
+admin = require("admin")
+
+
+async def csrf_protect(request: Request) -> None:
+    """Every form POST carries the CSRF token of its session; a missing or wrong one is 403."""
+    form = await request.form()
+    submitted = form.get(CSRF_FIELD)
+    if not csrf_ok(secret(request), csrf_basis(request), submitted if isinstance(submitted, str) else None):
+        raise HTTPException(403, "missing or wrong CSRF token: reload the page and submit the form again")
+
+
+CSRF = Depends(csrf_protect)

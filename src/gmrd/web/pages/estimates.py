@@ -1,0 +1,96 @@
+"""The estimates explorer (areas, years, sex, cohorts → table, chart, download) and revision comparison."""
+
+from __future__ import annotations
+
+import pandas as pd
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import Response
+from sqlalchemy.engine import Connection
+
+from gmrd.db import queries
+from gmrd.export.cells import XLSX_MAX_ROWS
+from gmrd.web import charts
+from gmrd.web.auth import Principal
+from gmrd.web.deps import partner, read_conn
+from gmrd.web.downloads import estimates_sdmx, rows_sdmx, table_response
+from gmrd.web.estimate_params import EstimateQuery, estimate_query
+from gmrd.web.filters import paging
+from gmrd.web.labels import SEXES, age_name, area_choices, area_name
+from gmrd.web.render import render
+from gmrd.web.tables import estimates_table
+
+router = APIRouter(include_in_schema=False)
+DEFAULT_AGES = ((0, None), (0, 18), (0, 20))
+
+
+@router.get("/estimates")
+def explorer(request: Request, format: str | None = None, user: Principal = Depends(partner),
+             conn: Connection = Depends(read_conn)) -> Response:
+    q = estimate_query(request, conn, default_areas=(900,), default_ages=DEFAULT_AGES, default_sexes=(0,))
+    if format:
+        frame = queries.estimates(conn, q.revision.id, areas=q.areas, years=q.years, sexes=q.sexes, ages=q.ages,
+                                  limit=XLSX_MAX_ROWS) if q.revision else pd.DataFrame(columns=queries.ESTIMATE_COLUMNS)
+        return table_response("gmrd-estimates", format, lambda: estimates_table(frame),
+                              lambda: estimates_sdmx(frame))
+    page, per_page, offset = paging(request, default=200)
+    context: dict = {"q": q, "page": page, "per_page": per_page, "areas": area_choices(), "SEXES": SEXES,
+                     "revisions": queries.revisions(conn)}
+    if q.revision is not None:
+        dims = queries.estimate_dimensions(conn, q.revision.id)
+        frame = queries.estimates(conn, q.revision.id, areas=q.areas, years=q.years, sexes=q.sexes, ages=q.ages,
+                                  limit=per_page, offset=offset)
+        total = queries.estimate_count(conn, q.revision.id, areas=q.areas, years=q.years, sexes=q.sexes,
+                                       ages=q.ages)
+        chart_frame = frame if total <= per_page else queries.estimates(
+            conn, q.revision.id, areas=q.areas[:8], years=q.years, sexes=q.sexes, ages=q.ages[:4])
+        series = [(f"{area_name(a)}, {SEXES[s]}, {age_name(lo, None if pd.isna(hi) else int(hi))}", part)
+                  for (a, s, lo, hi), part in chart_frame.groupby(["area_code", "sex", "age_lo", "age_hi"],
+                                                                  dropna=False, sort=False)][:12]
+        context.update(dims=dims, table=estimates_table(frame), total=total,
+                       chart=charts.series_with_band(series, "Estimates", "Persons") if series else None)
+    return render(request, "estimates.html", charts=True, **context)
+
+
+def compare_frame(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+    """Estimates of two revisions side by side with the difference and percent change (b against a)."""
+    keys = ["area_code", "year", "sex", "age_lo", "age_hi"]
+    merged = a[keys + ["value"]].merge(b[keys + ["value"]], on=keys, how="outer", suffixes=("_a", "_b"))
+    merged = merged.sort_values(keys)
+    diff = merged["value_b"] - merged["value_a"]
+    return pd.DataFrame({
+        "area_code": merged["area_code"].astype(int), "area_name": merged["area_code"].map(area_name),
+        "year": merged["year"].astype(int), "sex": merged["sex"].map(SEXES),
+        "age": [age_name(int(lo), None if pd.isna(hi) else int(hi)) for lo, hi in zip(merged["age_lo"],
+                                                                                       merged["age_hi"])],
+        "value_a": merged["value_a"], "value_b": merged["value_b"], "difference": diff,
+        "percent": (100 * diff / merged["value_a"].where(merged["value_a"] != 0)).round(2),
+    }).reset_index(drop=True)
+
+
+@router.get("/revisions")
+def revisions(request: Request, a: str | None = None, b: str | None = None, format: str | None = None,
+              user: Principal = Depends(partner), conn: Connection = Depends(read_conn)) -> Response:
+    listed = queries.revisions(conn)
+    names = [r.name for r in listed]
+    if a is None or b is None:
+        b = b or (names[0] if names else None)
+        a = a or (names[1] if len(names) > 1 else b)
+    context: dict = {"revisions": listed, "a": a, "b": b, "areas": area_choices()}
+    if a and b:
+        rev_a, rev_b = queries.revision(conn, a), queries.revision(conn, b)
+        for name, rev in ((a, rev_a), (b, rev_b)):
+            if rev is None:
+                raise HTTPException(404, f"no revision named {name!r}")
+        q = estimate_query(request, conn, default_areas=(900,), default_ages=DEFAULT_AGES, default_sexes=(0,),
+                           revision=rev_b)
+        kwargs = dict(areas=q.areas, years=q.years, sexes=q.sexes, ages=q.ages)
+        frame = compare_frame(queries.estimates(conn, rev_a.id, **kwargs),
+                              queries.estimates(conn, rev_b.id, **kwargs))
+        if format:
+            return table_response(f"gmrd-revisions-{a}-{b}", format, lambda: frame,
+                                  lambda: rows_sdmx(frame.assign(revision_a=a, revision_b=b),
+                                                    "GMRD:REVISION_CHANGE(1.0)", "difference"))
+        context.update(q=q, table=frame, manifest_a=rev_a.manifest, manifest_b=rev_b.manifest)
+    elif format:
+        raise HTTPException(404, "no revisions to compare yet")
+    return render(request, "revisions.html", **context)

@@ -1,0 +1,67 @@
+"""Home: world and regional migrant stock and migrant children in the newest revision, with charts."""
+
+from __future__ import annotations
+
+import pandas as pd
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from sqlalchemy.engine import Connection
+
+from gmrd.db import queries
+from gmrd.web import charts
+from gmrd.web.auth import Principal
+from gmrd.web.deps import partner, read_conn
+from gmrd.web.downloads import estimates_sdmx, table_response
+from gmrd.web.labels import REGIONS, WORLD, area_name
+from gmrd.web.render import render
+from gmrd.web.tables import estimates_table
+
+router = APIRouter(include_in_schema=False)
+HEADLINE_AGES = ((0, None), (0, 18), (0, 20))
+AGE_TITLES = {(0, None): "All ages", (0, 18): "Children 0-17", (0, 20): "Children and youth 0-19"}
+
+
+def headline(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per area for the latest year: total stock, 0-17 and 0-19 (both sexes)."""
+    if frame.empty:
+        return pd.DataFrame(columns=["area_code", "area", "year", "all_ages", "age_0_17", "age_0_19"])
+    latest = frame[frame["year"] == frame["year"].max()]
+    out = []
+    for code in [WORLD, *REGIONS]:
+        part = latest[latest["area_code"] == code]
+        if part.empty:
+            continue
+        values = {(int(r.age_lo), None if pd.isna(r.age_hi) else int(r.age_hi)): r.value
+                  for r in part.itertuples()}
+        out.append({"area_code": code, "area": area_name(code), "year": int(part["year"].iloc[0]),
+                    "all_ages": values.get((0, None)), "age_0_17": values.get((0, 18)),
+                    "age_0_19": values.get((0, 20))})
+    return pd.DataFrame(out)
+
+
+@router.get("/")
+def home(request: Request, format: str | None = None, user: Principal = Depends(partner),
+         conn: Connection = Depends(read_conn)) -> Response:
+    revision = queries.revision(conn)
+    frame = (queries.estimates(conn, revision.id, areas=(WORLD, *REGIONS), sexes=(0,), ages=HEADLINE_AGES)
+             if revision else pd.DataFrame(columns=queries.ESTIMATE_COLUMNS))
+    if format:
+        return table_response("gmrd-world-regions", format, lambda: estimates_table(frame),
+                              lambda: estimates_sdmx(frame))
+    world = frame[frame["area_code"] == WORLD]
+    series = [(AGE_TITLES[age], world[(world["age_lo"] == age[0]) & (world["age_hi"].isna() if age[1] is None
+                                                                     else world["age_hi"] == age[1])])
+              for age in HEADLINE_AGES]
+    series = [(name, part) for name, part in series if not part.empty]
+    table = headline(frame)
+    regions = table[table["area_code"] != WORLD]
+    context = {"revision": revision, "counts": queries.summary(conn), "table": table, "world": world}
+    if not frame.empty:
+        context["world_chart"] = charts.series_with_band(series, "World: international migrants",
+                                                         "Persons")
+        context["region_chart"] = charts.bars(
+            list(regions["area"]), [("All ages", list(regions["all_ages"])), ("0-17", list(regions["age_0_17"])),
+                                    ("0-19", list(regions["age_0_19"]))],
+            f"Migrants by region, {int(regions['year'].max()) if len(regions) else ''}", "Persons")
+        context["world_table"] = estimates_table(world)
+    return render(request, "home.html", charts=not frame.empty, **context)

@@ -1,0 +1,44 @@
+"""Rendering pages: one Jinja2 environment, the context every page gets, links that keep the filters."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from gmrd.web import labels
+from gmrd.web.deps import csrf_basis, current_principal, secret
+from gmrd.web.security import csrf_token
+
+templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+env = templates.env
+env.globals.update(area_name=labels.area_name, age_name=labels.age_name, concept_name=labels.concept_name,
+                   SEXES=labels.SEXES)
+env.filters["num"] = lambda v: "" if v is None or v != v else f"{v:,.0f}"
+env.filters["tojson_attr"] = lambda v: json.dumps(v, separators=(",", ":"), allow_nan=False, default=str)
+
+
+def url_with(request: Request, **changes: Any) -> str:
+    """The current URL with some query parameters changed (None removes one; lists repeat it)."""
+    params: list[tuple[str, str]] = [(k, v) for k, v in request.query_params.multi_items() if k not in changes]
+    for key, value in changes.items():
+        if value is None:
+            continue
+        for v in value if isinstance(value, (list, tuple)) else [value]:
+            params.append((key, str(v)))
+    return request.url.path + ("?" + urlencode(params) if params else "")
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """Render ``template`` with the user, CSRF token and URL helpers every page uses."""
+    basis = csrf_basis(request)
+    principal = current_principal(request) if not context.get("anonymous") else None
+    if "csrf" not in context:
+        context["csrf"] = csrf_token(secret(request), basis) if basis else ""
+    context.update(request=request, user=principal, url_with=lambda **kw: url_with(request, **kw))
+    return templates.TemplateResponse(request, template, context, status_code=status_code)

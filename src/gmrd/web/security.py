@@ -1,0 +1,92 @@
+"""Passwords, tokens, signed cookies, CSRF tokens and response headers: the primitives of web access.
+
+Passwords are hashed with Argon2id (RFC 9106) through argon2-cffi; session and API tokens are random
+(``secrets``) and stored only as SHA-256 digests, so a copy of the database does not give access.
+CSRF tokens are HMACs of the session (or, before login, of a random pre-session nonce), the
+"synchronizer token" pattern of the OWASP CSRF Prevention Cheat Sheet.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+SESSION_COOKIE = "gmrd_session"
+PRESESSION_COOKIE = "gmrd_pre"
+SESSION_MAX_AGE = 8 * 3600
+CSRF_FIELD = "csrf"
+
+_hasher = PasswordHasher()
+# A hash of a random password, verified against when the user name is unknown, so that a failed
+# login takes the same time whether or not the name exists.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                                "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
+                                "object-src 'none'; base-uri 'none'; form-action 'self'; "
+                                "frame-ancestors 'none'"),
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+
+def hash_password(password: str) -> str:
+    """An Argon2id hash of ``password`` (with its own salt and parameters)."""
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """Whether ``password`` matches ``password_hash``; a missing hash costs the same time and fails."""
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def new_token() -> str:
+    """A random 256-bit token, URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
+def token_digest(token: str) -> str:
+    """The SHA-256 hex digest under which a token is stored."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _serializer(secret: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret, salt="gmrd-session")
+
+
+def sign_cookie(secret: str, value: str) -> str:
+    return _serializer(secret).dumps(value)
+
+
+def read_cookie(secret: str, signed: str | None, max_age: int = SESSION_MAX_AGE) -> str | None:
+    """The value of a cookie signed with :func:`sign_cookie`, or None if absent, forged or expired."""
+    if not signed:
+        return None
+    try:
+        value = _serializer(secret).loads(signed, max_age=max_age)
+    except BadSignature:
+        return None
+    return value if isinstance(value, str) else None
+
+
+def csrf_token(secret: str, basis: str) -> str:
+    """The CSRF token of a session (or pre-session nonce)."""
+    return hmac.new(secret.encode("utf-8"), b"csrf:" + basis.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def csrf_ok(secret: str, basis: str | None, submitted: str | None) -> bool:
+    if not basis or not submitted:
+        return False
+    return hmac.compare_digest(csrf_token(secret, basis), submitted)
