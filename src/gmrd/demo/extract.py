@@ -36,14 +36,12 @@ def extract(un_ims: Path, data: Path) -> None:
     t1 = pd.read_excel(un_ims / "undesa_pd_2020_ims_stock_by_sex_and_destination.xlsx", sheet_name="Table 1",
                        header=10)
     t1 = t1[t1["Location code"].isin(DESTINATIONS)]
-    years = [c for c in t1.columns if isinstance(c, int)]
-    blocks = {"both": years[0:7], "male": years[0:7], "female": years[0:7]}
-    columns = list(t1.columns)
+    years = [c for c in t1.columns if isinstance(c, int)][:7]  # 1990 … 2020; the blocks repeat them
+    first = list(t1.columns).index(years[0])
     out = []
     for _, r in t1.iterrows():
-        for k, sex in enumerate(blocks):
-            start = columns.index(years[0]) + 7 * k
-            values = {str(y): r.iloc[start + i] for i, y in enumerate(years[0:7])}
+        for k, sex in enumerate(("both", "male", "female")):  # the three blocks, in workbook order
+            values = {str(y): r.iloc[first + 7 * k + i] for i, y in enumerate(years)}
             out.append({"LocID": int(r["Location code"]),
                         "area": str(r["Region, development group, country or area"]).strip().rstrip("*"),
                         "type_of_data": str(r["Type of data"]).strip(), "sex": sex, **values})

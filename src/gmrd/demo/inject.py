@@ -7,6 +7,7 @@ random generator. Each function changes the table in place and returns its manif
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 
 import numpy as np
 
@@ -62,10 +63,15 @@ def year_only_date(table: Table, file: str) -> tuple[InjectedError, str]:
                    f"{table.plan.day.isoformat()}", day=written), written)
 
 
+REPRINT = ", Volume II (revised tables)"
+
+
 def duplicate_source_conflict(table: Table, file: str, rng: np.random.Generator) -> tuple[Table, InjectedError]:
-    """A second copy of the same source (same country, date, type, concept and title) in which one
-    female age group differs; the copy adds up internally, so only the comparison of the two finds it."""
+    """A second publication of the same census (same country, date, type and concept; the title of
+    a later volume) in which one female age group differs; the copy adds up internally, so only the
+    comparison of the two sources finds it."""
     twin = copy.deepcopy(table)
+    twin.plan = replace(twin.plan, source_title=twin.plan.source_title + REPRINT)
     age = _pick_age(twin, "female", rng)
     delta = _delta(twin.value("female", age), rng)
     for sex in ("female", "both"):
@@ -75,4 +81,5 @@ def duplicate_source_conflict(table: Table, file: str, rng: np.random.Generator)
     cells = [{"sex": s, "age": a, "origin": TOTAL} for s in ("female", "both") if s in twin.plan.sexes
              for a in (age, TOTAL)]
     return twin, _entry("duplicate_source_conflict", twin, file, cells,
-                        f"same source as the original file with female {age} higher by {delta}")
+                        f"same census as {table.plan.key} (title {table.plan.source_title!r}) with "
+                        f"female {age} higher by {delta}")

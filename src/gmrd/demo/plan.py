@@ -2,7 +2,9 @@
 UN DESA's "Type of data" gives them (B foreign-born, C foreign citizens), and varied table layouts.
 
 Every table starts from UN DESA's published IMS 2020 estimates (age-sex) or IMS 2019 (origin); the
-plan only says where, when and in which shape they appear. Deliberate errors are in inject.py.
+plan only says where, when and in which shape they appear. Origin tables come from a separate
+volume of the same census (their own source title): their totals come from another UN revision and
+need not equal those of the age-sex volume. Deliberate errors are in inject.py.
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ PLANS: tuple[TablePlan, ...] = (
               "Censo de Población y Vivienda 2010", "INEC, Quito, 2011", "age_sex", "wide_csv",
               encoding="cp1252", delimiter=";", sexes=("male", "female")),
     TablePlan("ecuador_2010_origin", 218, "Ecuador", date(2010, 11, 28), "census", "foreign_born",
-              "Censo de Población y Vivienda 2010", "INEC, Quito, 2011", "origin", "wide_xlsx"),
+              "Censo de Población y Vivienda 2010: Migración internacional", "INEC, Quito, 2012", "origin", "wide_xlsx"),
     TablePlan("viet_nam_2009", 704, "Vietnam", date(2009, 4, 1), "census", "foreign_citizens",
               "Population and Housing Census 2009", "General Statistics Office, Hanoi, 2010", "age_sex",
               "canonical", grouping="broad"),
@@ -72,13 +74,14 @@ PLANS: tuple[TablePlan, ...] = (
               "Censo Nacional de Población, Hogares y Viviendas 2010", "INDEC, Buenos Aires, 2012", "age_sex",
               "wide_csv", grouping="ten_year", encoding="utf-8-sig"),
     TablePlan("argentina_2010_origin", 32, "Argentina", date(2010, 10, 27), "census", "foreign_born",
-              "Censo Nacional de Población, Hogares y Viviendas 2010", "INDEC, Buenos Aires, 2012", "origin",
+              "Censo 2010: Población nacida en el extranjero", "INDEC, Buenos Aires, 2012", "origin",
               "canonical"),
     TablePlan("south_africa_2011_age_sex", 710, "South Africa", date(2011, 10, 9), "census", "foreign_born",
               "Census 2011", "Statistics South Africa, Pretoria, 2012", "age_sex", "wide_csv",
               sexes=("male", "female")),
     TablePlan("south_africa_2011_origin", 710, "South Africa", date(2011, 10, 9), "census", "foreign_born",
-              "Census 2011", "Statistics South Africa, Pretoria, 2012", "origin", "wide_csv"),
+              "Census 2011: Migration dynamics in South Africa", "Statistics South Africa, Pretoria, 2015",
+              "origin", "wide_csv"),
     TablePlan("nepal_2011", 524, "Nepal", date(2011, 6, 22), "census", "foreign_born",
               "National Population and Housing Census 2011", "Central Bureau of Statistics, Kathmandu, 2012",
               "age_sex", "canonical", grouping="children"),
@@ -91,7 +94,8 @@ PLANS: tuple[TablePlan, ...] = (
               "2010 Population Census", "Statistics Bureau, Tokyo, 2012", "age_sex", "canonical",
               grouping="ten_year"),
     TablePlan("japan_2010_origin", 392, "Japan", date(2010, 10, 1), "census", "foreign_citizens",
-              "2010 Population Census", "Statistics Bureau, Tokyo, 2012", "origin", "wide_xlsx"),
+              "2010 Population Census: Foreigners by nationality", "Statistics Bureau, Tokyo, 2012", "origin",
+              "wide_xlsx"),
     TablePlan("korea_2010", 410, "Republic of Korea", date(2010, 11, 1), "census", "foreign_citizens",
               "2010 Population and Housing Census", "Statistics Korea, Daejeon, 2011", "age_sex", "wide_xlsx",
               grouping="broad"),
@@ -99,7 +103,8 @@ PLANS: tuple[TablePlan, ...] = (
               "X Censo Nacional de Población 2011", "INEC, San José, 2012", "age_sex", "canonical",
               grouping="words"),
     TablePlan("costa_rica_2011_origin", 188, "Costa Rica", date(2011, 5, 30), "census", "foreign_born",
-              "X Censo Nacional de Población 2011", "INEC, San José, 2012", "origin", "wide_csv",
+              "X Censo Nacional de Población 2011: Población nacida en el extranjero", "INEC, San José, 2013",
+              "origin", "wide_csv",
               encoding="cp1252", delimiter=";"),
     TablePlan("philippines_2010", 608, "Philippines", date(2010, 5, 1), "census", "foreign_citizens",
               "2010 Census of Population and Housing", "Philippine Statistics Authority, Manila, 2012",
