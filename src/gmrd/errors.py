@@ -46,3 +46,10 @@ class DesignError(GmrdError):
 
 class NotFound(GmrdError):
     """A requested object (source, revision, user) does not exist."""
+
+
+class InputWarning(UserWarning):
+    """Something in an input file worth telling the user (a marker such as "~"), not an error.
+
+    The loader collects these into the import report's ``warnings``.
+    """

@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook
 
-from gmrd.errors import InputError
+from gmrd.errors import InputError, InputWarning
 
 NOT_AVAILABLE = frozenset({"..", "...", "…", "x", "X", "n/a", "N/A", "na", "NA"})
 """Cell markers meaning "not available / confidential": the cell is absent, not zero."""
@@ -32,10 +32,6 @@ FEWER_THAN_FIVE = "~"
 """UN DESA: "fewer than 5" — no exact value is published."""
 
 _GROUPED = re.compile(r"^\d{1,3}(?:([.,\u00a0\u202f' ])\d{3})(?:\1\d{3})*$")
-
-
-class InputWarning(UserWarning):
-    """A problem in an input file that does not stop the import (a cell skipped, a value flagged)."""
 
 
 def warn(problem: str, *, file: str, row: int | None = None, field: str | None = None) -> None:

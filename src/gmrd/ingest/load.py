@@ -8,6 +8,7 @@ PostgreSQL COPY), so an import runs near the raw insert speed of the database.
 from __future__ import annotations
 
 import hashlib
+import warnings
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -18,11 +19,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from gmrd.config import settings
 from gmrd.db.bulk import bulk_insert
 from gmrd.db.engine import get_engine
 from gmrd.db.models import AuditEvent, Cell, ImportedFile, Source, Tabulation
-from gmrd.errors import InputError
+from gmrd.errors import InputError, InputWarning
+from gmrd.ingest import limits
 from gmrd.ingest.detect import detect_reader
 from gmrd.ingest.records import COLUMNS
 
@@ -59,13 +60,7 @@ def import_file(path: Path, *, url: str | None = None, actor: str = "cli",
     path = Path(path)
     if not path.is_file():
         raise InputError("no such file", file=str(path))
-    size = path.stat().st_size
-    limit = settings().max_upload_bytes
-    if size > limit:
-        raise InputError(f"file is {size:,} bytes, over the limit of {limit:,} (GMRD_MAX_FILE_BYTES)",
-                         file=path.name)
-    if size == 0:
-        raise InputError("empty file", file=path.name)
+    size = limits.check_input(path)  # size, gzip and zip expansion: before any reader opens it
     reader = detect_reader(path)
     checksum = file_checksum(path)
     report = ImportReport(file=path.name, format=reader.name)
@@ -79,7 +74,10 @@ def import_file(path: Path, *, url: str | None = None, actor: str = "cli",
                 return report
             file_id = conn.scalar(sa.insert(ImportedFile).returning(ImportedFile.id), dict(
                 checksum=checksum, filename=path.name, size=size, format=reader.name, imported_by=actor))
-            _Loader(conn, file_id, path.name, report, on_rows).run(reader.read(path))
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", InputWarning)
+                _Loader(conn, file_id, path.name, report, on_rows).run(reader.read(path))
+            report.warnings = [str(w.message) for w in caught if issubclass(w.category, InputWarning)]
     except IntegrityError as exc:
         if "checksum" in str(exc.orig):
             return ImportReport(file=path.name, format=reader.name, skipped_duplicate=True)

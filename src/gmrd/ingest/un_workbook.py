@@ -6,7 +6,7 @@ Two layouts, recognised by content (never by file name):
   destination" (editions 2015, 2019 and 2020): title and citation rows, a one- or two-row header
   (Location code, Type of data, then the years of a both-sexes, a male and a female block), notes and
   the published markers (``..`` not available → no cell; ``~`` fewer than 5 → no cell and an
-  :class:`~gmrd.ingest.excel.InputWarning`; a dash → 0);
+  :class:`~gmrd.errors.InputWarning`; a dash → 0);
 * the IMS 2020 destination × sex × 5-year age CSV (``LocID, ISO3, country, year, sex, total,
   0-4 … 75+``).
 
