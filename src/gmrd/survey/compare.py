@@ -75,7 +75,7 @@ def ttest(design: SurveyDesign, y: str, group: str | None = None, *, mu: float =
     variance = variance_from_totals(scores[:, 1:] - scores[:, :1], design, present)
     diff = float(means[1] - means[0])
     se = float(np.sqrt(variance[0, 0]))
-    df = float(domain_degrees_of_freedom(design, np.where(groups >= 0, 0, -1), 1)[0] - 1)
+    df = float(domain_degrees_of_freedom(design, present)[0] - 1)
     t = _ratio(diff, se)
     return TTest(diff, se, t, df, float(2 * stats.t.sf(abs(t), df)))
 

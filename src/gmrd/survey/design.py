@@ -11,7 +11,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -179,8 +179,6 @@ class SurveyDesign:
         for code in ids:
             prefix = code if prefix is None else _combine(prefix, code)
             units.append(prefix)
-        if not nest and strata is not None:
-            _check_nested(units[0], stratum_codes, labels, clusters[0] if clusters else "row")
 
         pops = _fpc_matrix(df, fpc, n_stages) if fpc else None
         stage_strata = [stratum_codes] + units[:-1]
@@ -192,6 +190,8 @@ class SurveyDesign:
             n_units = int(unit.max()) + 1
             stratum_of_unit = np.zeros(n_units, dtype=np.int64)
             stratum_of_unit[unit] = stage_strata[s]
+            if s == 0 and not nest and strata is not None:
+                _check_nested(stratum_of_unit, unit, stratum_codes, labels, clusters[0] if clusters else "row")
             n_strata = int(stage_strata[s].max()) + 1
             n_sampled = np.bincount(stratum_of_unit, minlength=n_strata).astype(np.float64)
             if pops is None:
@@ -199,8 +199,9 @@ class SurveyDesign:
             else:
                 pop = _stratum_constant(pops[s], stage_strata[s], n_strata, n_sampled, s, labels)
             stages.append(Stage(unit, n_units, stratum_of_unit, n_sampled, pop))
-            pop_rows.append(pop[stage_strata[s]])
-            samp_rows.append(n_sampled[stage_strata[s]])
+            if weights is None and pops is not None:
+                pop_rows.append(pop[stage_strata[s]])
+                samp_rows.append(n_sampled[stage_strata[s]])
 
         w = _weights(df, weights, pop_rows if pops is not None else None, samp_rows)
         _check_lonely(stages, lonely_psu, labels)
@@ -220,13 +221,33 @@ def _first_missing(series: pd.Series) -> int | None:
 
 
 def _codes(df: pd.DataFrame, name: str) -> tuple[np.ndarray, tuple[object, ...]]:
-    """Integer codes 0..k-1 of a design column (error on missing values), and the labels."""
+    """Integer codes 0..k-1 of a design column (error on missing values), and the sorted labels."""
     series = df[name]
     row = _first_missing(series)
     if row is not None:
         raise DesignError(f"field '{name}', row {row}: missing value in a design variable")
-    codes, uniques = pd.factorize(series, sort=False)
-    return codes.astype(np.int64, copy=False), tuple(uniques.tolist())
+    codes, labels = level_codes(series)
+    return codes, tuple(labels)
+
+
+def level_codes(series: pd.Series) -> tuple[np.ndarray, list[Any]]:
+    """Codes 0..k-1 of the sorted distinct values (missing → -1), and the values.
+
+    Integer columns with a compact range are coded with ``np.bincount`` (no hashing), which keeps
+    designs over millions of rows cheap to build.
+    """
+    values = series.to_numpy()
+    if np.issubdtype(values.dtype, np.integer) and values.size:
+        low, high = int(values.min()), int(values.max())
+        if high - low < 4 * values.size + 16:
+            shifted = values.astype(np.int64, copy=False) if low == 0 else values - np.int64(low)
+            present = np.bincount(shifted, minlength=high - low + 1) > 0
+            labels = (np.flatnonzero(present) + low).tolist()
+            if present.all():  # already dense codes (plus an offset): no remapping needed
+                return shifted, labels
+            return (np.cumsum(present) - 1)[shifted], labels
+    codes, uniques = pd.factorize(series, sort=True)
+    return codes.astype(np.int64, copy=False), list(uniques.tolist())
 
 
 def _combine(outer: np.ndarray, inner: np.ndarray) -> np.ndarray:
@@ -236,15 +257,15 @@ def _combine(outer: np.ndarray, inner: np.ndarray) -> np.ndarray:
     return codes.astype(np.int64, copy=False)
 
 
-def _check_nested(psu: np.ndarray, stratum: np.ndarray, labels: Sequence[object], name: str) -> None:
-    first = np.full(int(psu.max()) + 1, -1, dtype=np.int64)
-    first[psu] = stratum
-    bad = np.flatnonzero(first[psu] != stratum)
-    if bad.size:
-        row = int(bad[0])
-        raise DesignError(f"field '{name}', row {row + 1}: cluster appears in more than one stratum "
-                          f"(stratum {labels[stratum[row]]!r}); PSU codes may be unique only within "
-                          "strata: use nest=True (--nest)")
+def _check_nested(stratum_of_unit: np.ndarray, psu: np.ndarray, stratum: np.ndarray,
+                  labels: Sequence[object], name: str) -> None:
+    """Every PSU in one stratum: the stratum recorded for its PSU equals each row's stratum."""
+    if np.array_equal(stratum_of_unit[psu], stratum):
+        return
+    row = int(np.flatnonzero(stratum_of_unit[psu] != stratum)[0])
+    raise DesignError(f"field '{name}', row {row + 1}: cluster appears in more than one stratum "
+                      f"(stratum {labels[stratum[row]]!r}); PSU codes may be unique only within "
+                      "strata: use nest=True (--nest)")
 
 
 def _fpc_matrix(df: pd.DataFrame, fpc: Sequence[str], n_stages: int) -> list[np.ndarray]:
@@ -292,8 +313,8 @@ def _weights(df: pd.DataFrame, name: str | None, pop_rows: list[np.ndarray] | No
         if row is not None:
             raise DesignError(f"field '{name}', row {row}: weight is missing or not a number")
         w = values.to_numpy(dtype=np.float64)
-        bad = np.flatnonzero(~(w > 0))
-        if bad.size:
+        if not w.min() > 0:
+            bad = np.flatnonzero(~(w > 0))
             raise DesignError(f"field '{name}', row {int(bad[0]) + 1}: weight must be > 0, "
                               f"not {w[bad[0]]:g}")
         return w

@@ -17,8 +17,8 @@ import pandas as pd
 from scipy import stats
 
 from gmrd.errors import DesignError
-from gmrd.survey.design import SurveyDesign
-from gmrd.survey.variance import domain_degrees_of_freedom, unit_sums, variance_from_totals
+from gmrd.survey.design import SurveyDesign, level_codes
+from gmrd.survey.variance import domain_degrees_of_freedom, group_keys, unit_sums, variance_from_totals
 
 CiMethod = Literal["t", "logit", "korn-graubard"]
 
@@ -99,19 +99,6 @@ def numeric_column(design: SurveyDesign, name: str) -> np.ndarray:
     return values.to_numpy(dtype=np.float64, na_value=np.nan)
 
 
-def level_codes(series: pd.Series) -> tuple[np.ndarray, list[Any]]:
-    """Codes 0..k-1 of the sorted distinct values (missing → -1), and the values."""
-    values = series.to_numpy()
-    if np.issubdtype(values.dtype, np.integer) and values.size:
-        low, high = int(values.min()), int(values.max())
-        if high - low < 4 * values.size + 16:
-            present = np.bincount(values - low, minlength=high - low + 1) > 0
-            remap = np.cumsum(present) - 1
-            return remap[values - low].astype(np.int64), (np.flatnonzero(present) + low).tolist()
-    codes, uniques = pd.factorize(series, sort=True)
-    return codes.astype(np.int64, copy=False), list(uniques.tolist())
-
-
 def _domain_groups(design: SurveyDesign, domain: np.ndarray | pd.Series | None) -> np.ndarray:
     if domain is None:
         return np.zeros(design.n_rows, dtype=np.int64)
@@ -122,16 +109,18 @@ def _domain_groups(design: SurveyDesign, domain: np.ndarray | pd.Series | None) 
     return np.where(mask, 0, -1).astype(np.int64)
 
 
-def _srs_variance_parts(groups: np.ndarray, n_groups: int, w: np.ndarray, y: np.ndarray,
-                        center: np.ndarray, total_w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Rows used per group and the weighted element variance with n/(n-1) (R's ``svyvar``)."""
-    used = groups >= 0
-    g = groups[used]
-    n = np.bincount(g, minlength=n_groups).astype(np.float64)
-    dev = y[used] - center[g]
+def _row_counts(groups: np.ndarray, n_groups: int) -> np.ndarray:
+    """Rows used per group (groups -1: none)."""
+    return np.bincount(groups + 1, minlength=n_groups + 1)[1:].astype(np.float64)
+
+
+def _element_variance(groups: np.ndarray, n_groups: int, w: np.ndarray, y: np.ndarray,
+                      center: np.ndarray, total_w: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """Weighted element variance per group with the n/(n-1) factor (R's ``svyvar``)."""
+    dev = y - np.append(center, 0.0)[groups]  # groups -1 reads the appended 0; those rows weigh 0
     with np.errstate(invalid="ignore", divide="ignore"):
-        s2 = np.bincount(g, weights=w[used] * dev * dev, minlength=n_groups) / total_w * n / (n - 1)
-    return n, s2
+        sums = np.bincount(groups + 1, weights=w * dev * dev, minlength=n_groups + 1)[1:]
+        return sums / total_w * n / (n - 1)
 
 
 def _deff(variance: np.ndarray, s2: np.ndarray, n: np.ndarray, total_w: np.ndarray,
@@ -150,62 +139,81 @@ def _finish(values: np.ndarray, variance: np.ndarray, df: np.ndarray, deff: np.n
             for g in range(values.shape[0])]
 
 
-def mean_groups(design: SurveyDesign, y: str, groups: np.ndarray, n_groups: int) -> list[Estimate]:
-    """Means of ``y`` in each group (codes 0..n_groups-1, -1 outside every group)."""
-    yv = numeric_column(design, y)
-    ok = ~np.isnan(yv)
-    groups = np.where(ok, groups, -1)
-    y0 = np.where(ok, yv, 0.0)
+def _usable(design: SurveyDesign, values: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Groups with rows of missing ``values`` set to -1, and the values with missing set to 0."""
+    missing = np.isnan(values)
+    if not missing.any():
+        return groups, values
+    return np.where(missing, -1, groups), np.where(missing, 0.0, values)
+
+
+def _weighted_sums(design: SurveyDesign, y: np.ndarray, groups: np.ndarray,
+                   n_groups: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Unit sums of w and w*y per group, and the rows used per group."""
+    keys = group_keys(design, groups, n_groups)
     w = design.weights
-    w_units = unit_sums(w, design, groups, n_groups)
-    wy_units = unit_sums(w * y0, design, groups, n_groups)
+    size = n_groups * design.stages[-1].n_units
+    n = np.bincount(keys, minlength=size + 1)[:size].reshape(n_groups, -1).sum(axis=1).astype(np.float64)
+    return (unit_sums(w, design, n_groups=n_groups, keys=keys),
+            unit_sums(w * y, design, n_groups=n_groups, keys=keys), n)
+
+
+def mean_groups(design: SurveyDesign, y: str, groups: np.ndarray, n_groups: int, *,
+                deff: bool = True) -> list[Estimate]:
+    """Means of ``y`` in each group (codes 0..n_groups-1, -1 outside every group)."""
+    groups, y0 = _usable(design, numeric_column(design, y), groups)
+    w_units, wy_units, n = _weighted_sums(design, y0, groups, n_groups)
+    present = w_units > 0
     total_w = w_units.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         value = wy_units.sum(axis=0) / total_w
-        variance = variance_from_totals((wy_units - w_units * value) / total_w, design, w_units > 0)
-    n, s2 = _srs_variance_parts(groups, n_groups, w, y0, value, total_w)
-    deff = _deff(np.diag(variance), s2, n, total_w, np.ones(n_groups))
-    return _finish(value, variance, domain_degrees_of_freedom(design, groups, n_groups), deff, n)
+        variance = variance_from_totals((wy_units - w_units * value) / total_w, design, present)
+    effect = None
+    if deff:
+        s2 = _element_variance(groups, n_groups, design.weights, y0, value, total_w, n)
+        effect = _deff(np.diag(variance), s2, n, total_w, np.ones(n_groups))
+    return _finish(value, variance, domain_degrees_of_freedom(design, present), effect, n)
 
 
-def total_groups(design: SurveyDesign, y: str, groups: np.ndarray, n_groups: int) -> list[Estimate]:
+def total_groups(design: SurveyDesign, y: str, groups: np.ndarray, n_groups: int, *,
+                 deff: bool = True) -> list[Estimate]:
     """Totals of ``y`` in each group."""
-    yv = numeric_column(design, y)
-    ok = ~np.isnan(yv)
-    groups = np.where(ok, groups, -1)
-    y0 = np.where(ok, yv, 0.0)
-    w = design.weights
-    w_units = unit_sums(w, design, groups, n_groups)
-    wy_units = unit_sums(w * y0, design, groups, n_groups)
+    groups, y0 = _usable(design, numeric_column(design, y), groups)
+    w_units, wy_units, n = _weighted_sums(design, y0, groups, n_groups)
+    present = w_units > 0
     total_w = w_units.sum(axis=0)
     value = wy_units.sum(axis=0)
-    variance = variance_from_totals(wy_units, design, w_units > 0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        n, s2 = _srs_variance_parts(groups, n_groups, w, y0, value / total_w, total_w)
-    deff = _deff(np.diag(variance), s2, n, total_w, total_w)
-    return _finish(value, variance, domain_degrees_of_freedom(design, groups, n_groups), deff, n)
+    variance = variance_from_totals(wy_units, design, present)
+    effect = None
+    if deff:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            s2 = _element_variance(groups, n_groups, design.weights, y0, value / total_w, total_w, n)
+        effect = _deff(np.diag(variance), s2, n, total_w, total_w)
+    return _finish(value, variance, domain_degrees_of_freedom(design, present), effect, n)
 
 
 def ratio_groups(design: SurveyDesign, y: str, groups: np.ndarray, n_groups: int, *,
                  denominator: str) -> list[Estimate]:
     """Ratios sum(w y) / sum(w x) in each group over rows where both are present."""
     yv, xv = numeric_column(design, y), numeric_column(design, denominator)
-    ok = ~(np.isnan(yv) | np.isnan(xv))
-    groups = np.where(ok, groups, -1)
+    groups, y0 = _usable(design, yv + 0 * xv, groups)
+    x0 = np.where(groups >= 0, xv, 0.0)
+    keys = group_keys(design, groups, n_groups)
     w = design.weights
-    wy_units = unit_sums(w * np.where(ok, yv, 0.0), design, groups, n_groups)
-    wx_units = unit_sums(w * np.where(ok, xv, 0.0), design, groups, n_groups)
-    present = unit_sums(w, design, groups, n_groups) > 0
+    w_units = unit_sums(w, design, n_groups=n_groups, keys=keys)
+    wy_units = unit_sums(w * y0, design, n_groups=n_groups, keys=keys)
+    wx_units = unit_sums(w * x0, design, n_groups=n_groups, keys=keys)
+    present = w_units > 0
     x_total = wx_units.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         value = wy_units.sum(axis=0) / x_total
         variance = variance_from_totals((wy_units - wx_units * value) / x_total, design, present)
-    n = np.bincount(groups[groups >= 0], minlength=n_groups)
-    return _finish(value, variance, domain_degrees_of_freedom(design, groups, n_groups), None, n)
+    return _finish(value, variance, domain_degrees_of_freedom(design, present), None,
+                   _row_counts(groups, n_groups))
 
 
 def proportion_groups(design: SurveyDesign, y: str, groups: np.ndarray, n_groups: int, *,
-                      ci_method: CiMethod = "logit") -> list[dict[Any, Estimate]]:
+                      ci_method: CiMethod = "logit", deff: bool = True) -> list[dict[Any, Estimate]]:
     """Proportion of each level of ``y`` in each group, with the covariance of all of them."""
     codes, levels = level_codes(design.column(y))
     n_levels = len(levels)
@@ -213,24 +221,26 @@ def proportion_groups(design: SurveyDesign, y: str, groups: np.ndarray, n_groups
         raise DesignError(f"field '{y}': no non-missing values")
     groups = np.where(codes >= 0, groups, -1)
     cells = np.where(groups >= 0, groups * n_levels + codes, -1)
-    w = design.weights
-    cell_units = unit_sums(w, design, cells, n_groups * n_levels)
+    cell_units = unit_sums(design.weights, design, cells, n_groups * n_levels)
     group_units = cell_units.reshape(-1, n_groups, n_levels).sum(axis=2)
     total_w = group_units.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         value = cell_units.sum(axis=0) / np.repeat(total_w, n_levels)
         totals = (cell_units - np.repeat(group_units, n_levels, axis=1) * value) / np.repeat(total_w, n_levels)
-    variance = variance_from_totals(totals, design, np.repeat(group_units > 0, n_levels, axis=1))
-    n = np.repeat(np.bincount(groups[groups >= 0], minlength=n_groups).astype(np.float64), n_levels)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        s2 = value * (1 - value) * n / (n - 1)
-    deff = _deff(np.diag(variance), s2, n, np.repeat(total_w, n_levels), np.ones(n_levels * n_groups))
-    df = np.repeat(domain_degrees_of_freedom(design, groups, n_groups), n_levels)
-    flat = _finish(value, variance, df, deff, n, ci_method)
+    present = np.repeat(group_units > 0, n_levels, axis=1)
+    variance = variance_from_totals(totals, design, present)
+    n = np.repeat(_row_counts(groups, n_groups), n_levels)
+    effect = None
+    if deff:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            s2 = value * (1 - value) * n / (n - 1)
+        effect = _deff(np.diag(variance), s2, n, np.repeat(total_w, n_levels), np.ones(n_levels * n_groups))
+    flat = _finish(value, variance, domain_degrees_of_freedom(design, present), effect, n, ci_method)
     return [dict(zip(levels, flat[g * n_levels:(g + 1) * n_levels], strict=True)) for g in range(n_groups)]
 
 
-def mean(design: SurveyDesign, y: str, *, domain: np.ndarray | pd.Series | None = None) -> Estimate:
+def mean(design: SurveyDesign, y: str, *, domain: np.ndarray | pd.Series | None = None,
+         deff: bool = True) -> Estimate:
     """Design-based mean of ``y`` (R's ``svymean(~y, design, na.rm=TRUE)``).
 
     Parameters
@@ -238,6 +248,7 @@ def mean(design: SurveyDesign, y: str, *, domain: np.ndarray | pd.Series | None 
     design : the survey design
     y : numeric column; missing values are left out (zero weight), as R's ``na.rm=TRUE``
     domain : optional boolean mask of the domain (other rows keep zero weight so the SE is right)
+    deff : also compute the design effect (one more pass over the rows)
 
     Returns
     -------
@@ -249,10 +260,11 @@ def mean(design: SurveyDesign, y: str, *, domain: np.ndarray | pd.Series | None 
     .. [2] Woodruff, R. S. (1971). A simple method for approximating the variance of a complicated
        estimate. Journal of the American Statistical Association 66, 411-414.
     """
-    return mean_groups(design, y, _domain_groups(design, domain), 1)[0]
+    return mean_groups(design, y, _domain_groups(design, domain), 1, deff=deff)[0]
 
 
-def total(design: SurveyDesign, y: str, *, domain: np.ndarray | pd.Series | None = None) -> Estimate:
+def total(design: SurveyDesign, y: str, *, domain: np.ndarray | pd.Series | None = None,
+          deff: bool = True) -> Estimate:
     """Design-based (Horvitz-Thompson) total of ``y`` (R's ``svytotal(~y, design, na.rm=TRUE)``).
 
     References
@@ -261,7 +273,7 @@ def total(design: SurveyDesign, y: str, *, domain: np.ndarray | pd.Series | None
        Association 47, 663-685.
     .. [2] Lumley, T. R package ``survey``, ``svytotal``.
     """
-    return total_groups(design, y, _domain_groups(design, domain), 1)[0]
+    return total_groups(design, y, _domain_groups(design, domain), 1, deff=deff)[0]
 
 
 def ratio(design: SurveyDesign, y: str, x: str, *, domain: np.ndarray | pd.Series | None = None) -> Estimate:

@@ -23,8 +23,19 @@ def rowsum(values: np.ndarray, codes: np.ndarray, size: int) -> np.ndarray:
                      for j in range(values.shape[1])], axis=1)
 
 
+def group_keys(design: SurveyDesign, groups: np.ndarray, n_groups: int) -> np.ndarray:
+    """Row keys ``group * units + unit`` (last-stage units) for :func:`unit_sums`; rows with group -1
+    go to a discard bin. Compute once and reuse for several sums over the same groups."""
+    units = design.stages[-1].n_units
+    keys = np.multiply(groups, units, dtype=np.int64)
+    np.add(keys, design.stages[-1].unit, out=keys)
+    if groups.min(initial=0) < 0:
+        keys[groups < 0] = n_groups * units
+    return keys
+
+
 def unit_sums(values: np.ndarray, design: SurveyDesign, groups: np.ndarray | None = None,
-              n_groups: int = 1) -> np.ndarray:
+              n_groups: int = 1, *, keys: np.ndarray | None = None) -> np.ndarray:
     """Totals of ``values`` per sampling unit of the last stage used for the variance.
 
     Parameters
@@ -36,6 +47,7 @@ def unit_sums(values: np.ndarray, design: SurveyDesign, groups: np.ndarray | Non
         the sparse form of an (n, n_groups) score matrix whose row i is zero outside column
         ``groups[i]``, as in domain estimation.
     n_groups : number of groups
+    keys : the :func:`group_keys` of ``groups`` when already computed
 
     Returns
     -------
@@ -43,11 +55,13 @@ def unit_sums(values: np.ndarray, design: SurveyDesign, groups: np.ndarray | Non
     """
     stage = design.stages[-1]
     units = stage.n_units
-    if groups is None:
+    if groups is None and keys is None:
         out = rowsum(values, stage.unit, units)
         return out[:, None] if out.ndim == 1 else out
-    key = np.where(groups >= 0, groups * units + stage.unit, n_groups * units)
-    sums = np.bincount(key, weights=values, minlength=n_groups * units + 1)[:-1]
+    if keys is None:
+        assert groups is not None
+        keys = group_keys(design, groups, n_groups)
+    sums = np.bincount(keys, weights=values, minlength=n_groups * units + 1)[: n_groups * units]
     return sums.reshape(n_groups, units).T
 
 
@@ -175,13 +189,17 @@ def linearized_variance(scores: np.ndarray, design: SurveyDesign, groups: np.nda
                                 design)
 
 
-def domain_degrees_of_freedom(design: SurveyDesign, groups: np.ndarray, n_groups: int) -> np.ndarray:
-    """Degrees of freedom per group: PSUs with rows in the group minus their strata (R's ``degf``)."""
-    first = design.stages[0]
-    units = first.n_units
-    key = np.where(groups >= 0, groups * units + design.psu, n_groups * units)
-    used = (np.bincount(key, minlength=n_groups * units + 1)[:-1] > 0).reshape(n_groups, units)
-    g_idx, u_idx = np.nonzero(used)
-    strata = np.zeros((n_groups, first.n_strata), dtype=bool)
-    strata[g_idx, first.stratum_of_unit[u_idx]] = True
-    return (used.sum(axis=1) - strata.sum(axis=1)).astype(np.float64)
+def domain_degrees_of_freedom(design: SurveyDesign, present: np.ndarray) -> np.ndarray:
+    """Degrees of freedom per column: PSUs with rows used minus their strata (R's ``degf``).
+
+    ``present`` is (last-stage units, k): units with rows used by each estimate (e.g. unit sums of the
+    weights > 0, since weights are positive).
+    """
+    stages = design.stages
+    used = present.astype(np.float64)
+    for s in range(len(stages) - 1, 0, -1):
+        used = rowsum(used, stages[s].stratum_of_unit, stages[s - 1].n_units)
+    psu_used = used > 0
+    first = stages[0]
+    strata_used = rowsum(psu_used.astype(np.float64), first.stratum_of_unit, first.n_strata) > 0
+    return (psu_used.sum(axis=0) - strata_used.sum(axis=0)).astype(np.float64)
