@@ -1,0 +1,96 @@
+"""Measuring the pipeline against the published UN series (IMS 2020) on the UN's own inputs.
+
+:func:`naive_baseline` is the yardstick of issue 4: the median of the sources at each date (the
+universe the UN marks in "Type of data": B foreign-born, C foreign citizens), exponential
+interpolation, the last interval's rate carried outside the data range. :func:`error_by_year`
+gives the median absolute percentage error by year, separately inside and outside each country's
+data range (the baseline's range: first to last dated point of the published universe).
+
+References
+----------
+.. [1] United Nations, Department of Economic and Social Affairs, Population Division (2020).
+   International Migrant Stock 2020 (Table 1, "Type of data"). CC BY 3.0 IGO.
+.. [2] Hyndman, R. J. and Koehler, A. B. (2006). Another look at measures of forecast accuracy.
+   International Journal of Forecasting 22(4), 679-688 (absolute percentage errors).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from gmrd.estimate.dates import mid_year
+from gmrd.estimate.interpolate import interpolate_panel
+from gmrd.estimate.selection import FOREIGN_BORN, FOREIGN_CITIZENS, origin_totals
+
+TYPE_UNIVERSE = {"B": FOREIGN_BORN, "C": FOREIGN_CITIZENS}
+
+
+def published_types(records: pd.DataFrame) -> pd.Series:
+    """"Type of data" per country (index country_code) from the IMS workbook records (``note``)."""
+    rows = records[records["country_code"] < 900].drop_duplicates("country_code")
+    kind = rows["note"].astype(str).str.extract(r"type of data:\s*([A-Z ]+)", expand=False).str.strip()
+    return pd.Series(kind.to_numpy(), index=rows["country_code"].to_numpy(), name="type").dropna()
+
+
+def published_totals(records: pd.DataFrame) -> pd.DataFrame:
+    """``country_code, year, value``: both-sexes published totals of the countries (not aggregates)."""
+    rows = records[(records["country_code"] < 900) & (records["sex"] == 0)
+                   & (records["age_lo"] == 0) & records["age_hi"].isna()]
+    years = pd.to_datetime(rows["reference_date"]).dt.year
+    return pd.DataFrame({"country_code": rows["country_code"].to_numpy(), "year": years.to_numpy(),
+                         "value": rows["value"].to_numpy(dtype=float)})
+
+
+def countries_of_type(types: pd.Series, allowed: Sequence[str] = ("B", "C")) -> dict[int, int]:
+    """Countries whose type is exactly one of ``allowed`` (no refugees added) -> universe code."""
+    return {int(c): TYPE_UNIVERSE[t] for c, t in types.items() if t in allowed}
+
+
+def baseline_points(cells: pd.DataFrame, universe_of: dict[int, int]) -> pd.DataFrame:
+    """The baseline's data points: explicit both-sexes all-ages totals of the country's published
+    universe, the median of the sources at each date."""
+    points = origin_totals(cells[cells["country_code"].isin(list(universe_of))])
+    points = points[(points["sex"] == 0) & (points["age_lo"] == 0) & points["age_hi"].isna()]
+    wanted = points["country_code"].map(universe_of)
+    points = points[points["universe"] == wanted]
+    return (points.groupby(["country_code", "t"], as_index=False)["value"].median()
+            .assign(sex=0).sort_values(["country_code", "t"]))
+
+
+def naive_baseline(points: pd.DataFrame, years: Sequence[int]) -> pd.DataFrame:
+    """Exponential interpolation of ``points`` and the last rate carried outside the data range.
+
+    Returns ``country_code, year, value, inside``.
+    """
+    codes = np.sort(points["country_code"].unique())
+    series = np.searchsorted(codes, points["country_code"].to_numpy())
+    targets = mid_year(np.asarray(years))
+    result = interpolate_panel(series, points["t"].to_numpy(dtype=float),
+                               points["value"].to_numpy(dtype=float), len(codes), targets,
+                               form="exponential", extrapolation="rate")
+    return pd.DataFrame({"country_code": np.repeat(codes, len(targets)),
+                         "year": np.tile(np.asarray(years, dtype=np.int64), len(codes)),
+                         "value": result.values.ravel(), "inside": result.inside.ravel()})
+
+
+def error_by_year(estimates: pd.DataFrame, published: pd.DataFrame, inside: pd.DataFrame
+                  ) -> pd.DataFrame:
+    """Median absolute % error by year and range (``inside`` True/False), with the number of countries.
+
+    Parameters
+    ----------
+    estimates, published
+        ``country_code, year, value``.
+    inside
+        ``country_code, year, inside``: which cells count as inside the data range.
+    """
+    merged = (estimates[["country_code", "year", "value"]]
+              .merge(published, on=["country_code", "year"], suffixes=("", "_pub"))
+              .merge(inside[["country_code", "year", "inside"]], on=["country_code", "year"]))
+    merged = merged[(merged["value_pub"] > 0) & merged["value"].notna()]
+    merged["ape"] = 100 * (merged["value"] - merged["value_pub"]).abs() / merged["value_pub"]
+    table = merged.groupby(["year", "inside"])["ape"].agg(["median", "size"]).reset_index()
+    return table.rename(columns={"median": "median_ape", "size": "countries"})

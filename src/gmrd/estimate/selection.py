@@ -1,0 +1,223 @@
+"""Data-point selection: from accepted tabulations to one series of data points per country.
+
+Rules, each declared in :class:`SelectionRules` and recorded in the revision manifest:
+
+1. **Origins.** A tabulation's number is its all-origins cell (origin 0); a tabulation that has only
+   origin detail is summed over its origins (unknown and "other" origins included).
+2. **Derived universes.** A source that gives the total population (universe 0) and the native-born
+   (5) but not the foreign-born (3) yields foreign-born = total - native-born; likewise foreign
+   citizens (4) = total - citizens (1) (``derive=True``).
+3. **Totals.** Where a (source, sex) has no all-ages cell its age cells are summed (unknown age
+   included); where a source has no both-sexes cell, males + females.
+4. **Concept.** Per country, the first universe of ``concepts`` (default foreign-born, then foreign
+   citizens) with at least ``min_points`` data points dated from ``since`` on: the UN Population
+   Division's rule "foreign-born where the data allow, otherwise foreign citizens" [1]_.
+5. **Source types.** ``exclude_types`` (default: ``estimate``) are dropped: estimates published by
+   others (the World Bank's series, earlier UN revisions) are derived from the series being made.
+6. **One value per date.** Data points of one country less than ``same_date`` years apart are one
+   date; among them the source types are ranked by ``type_order`` (census, register, survey) and
+   the values of the best-ranked type are combined with ``combine`` (``median`` or ``max``).
+
+References
+----------
+.. [1] United Nations, Department of Economic and Social Affairs, Population Division (2020).
+   International Migrant Stock 2020: Documentation (POP/DB/MIG/Stock/Rev.2020), "Methodology".
+.. [2] United Nations (2017). Principles and Recommendations for Population and Housing Censuses,
+   Revision 3, paras. 4.84-4.98 (country of birth and citizenship as migration topics).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import pandas as pd
+
+from gmrd.errors import InputError
+from gmrd.estimate.dates import decimal_years
+from gmrd.reference.countries import AGGREGATE_KINDS, countries
+
+FOREIGN_BORN, FOREIGN_CITIZENS, TOTAL, CITIZENS, NATIVE_BORN = 3, 4, 0, 1, 5
+CONCEPT_CODES = {"foreign_born": FOREIGN_BORN, "foreign_citizens": FOREIGN_CITIZENS}
+CELL_COLUMNS = ("source_id", "country_code", "reference_date", "source_type", "universe",
+                "source_title", "sex", "age_lo", "age_hi", "origin_code", "value")
+POINT_COLUMNS = ["source_id", "country_code", "t", "source_type", "universe", "source_title",
+                 "sex", "age_lo", "age_hi", "value"]
+
+
+@dataclass(frozen=True)
+class SelectionRules:
+    """The declared data-point selection rules (see the module docstring)."""
+
+    concepts: tuple[str, ...] = ("foreign_born", "foreign_citizens")
+    min_points: int = 1
+    since: float = 1975.0
+    derive: bool = True
+    exclude_types: tuple[str, ...] = ("estimate",)
+    type_order: tuple[str, ...] = ("census", "register", "survey", "estimate")
+    same_date: float = 0.25
+    combine: str = "median"
+
+    def __post_init__(self) -> None:
+        unknown = [c for c in self.concepts if c not in CONCEPT_CODES]
+        if unknown or not self.concepts:
+            raise InputError(f"unknown concept(s) {unknown}: use {', '.join(CONCEPT_CODES)}",
+                             field="concepts")
+        if self.combine not in ("median", "max", "min"):
+            raise InputError(f"unknown combine rule {self.combine!r}: use median, max or min",
+                             field="combine")
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def _aggregate_codes() -> list[int]:
+    table = countries()
+    return table.index[table["kind"].isin(AGGREGATE_KINDS)].tolist()
+
+
+def origin_totals(cells: pd.DataFrame) -> pd.DataFrame:
+    """Rule 1: one all-origins value per (source, sex, age), with the date as decimal year ``t``.
+
+    Parameters
+    ----------
+    cells
+        accepted cells with the columns of :data:`CELL_COLUMNS` (``age_hi`` NA for open groups).
+    """
+    missing = [c for c in CELL_COLUMNS if c not in cells.columns]
+    if missing:
+        raise InputError(f"cells lack column(s) {', '.join(missing)}")
+    has_total = cells.loc[cells["origin_code"] == 0, "source_id"].unique()
+    by_origin = cells[~cells["source_id"].isin(has_total)
+                      & ~cells["origin_code"].isin(_aggregate_codes())]
+    keys = ["source_id", "sex", "age_lo", "age_hi"]
+    summed = (by_origin.assign(age_hi=by_origin["age_hi"].fillna(-2))
+              .groupby(keys, sort=False, as_index=False)["value"].sum())
+    summed["age_hi"] = summed["age_hi"].where(summed["age_hi"] != -2)
+    attrs = by_origin.drop_duplicates("source_id")[
+        ["source_id", "country_code", "reference_date", "source_type", "universe", "source_title"]]
+    summed = summed.merge(attrs, on="source_id", how="left")
+    direct = cells[cells["origin_code"] == 0]
+    out = pd.concat([direct[list(CELL_COLUMNS)].drop(columns="origin_code"), summed], ignore_index=True)
+    out["age_hi"] = pd.array(out["age_hi"], dtype="Int64")
+    if "t" in cells.columns:
+        times = cells.drop_duplicates("source_id").set_index("source_id")["t"]
+        out["t"] = out["source_id"].map(times).to_numpy(dtype=float)
+    else:
+        out["t"] = decimal_years(out["reference_date"]) if len(out) else np.empty(0)
+    return out[POINT_COLUMNS].reset_index(drop=True)
+
+
+def derive_universes(points: pd.DataFrame) -> pd.DataFrame:
+    """Rule 2: add foreign-born = total - native-born and foreign citizens = total - citizens.
+
+    Only where the same publication (country, date, title) gives both parts and not the universe
+    itself; negative differences (inconsistent tables) are not derived.
+    """
+    key = ["country_code", "t", "source_title"]
+    cell = ["sex", "age_lo", "age_hi"]
+    frame = points.assign(age_hi=points["age_hi"].fillna(-2))
+    wide = frame.pivot_table(index=key + cell, columns="universe", values="value", aggfunc="first")
+    present = frame.groupby(key)["universe"].agg(lambda u: frozenset(u.tolist()))
+    extra = []
+    for universe, part in ((FOREIGN_BORN, NATIVE_BORN), (FOREIGN_CITIZENS, CITIZENS)):
+        if TOTAL not in wide.columns or part not in wide.columns:
+            continue
+        diff = (wide[TOTAL] - wide[part]).dropna()
+        diff = diff[diff >= 0]
+        pubs = present[present.map(lambda u, x=universe, p=part: TOTAL in u and p in u and x not in u)]
+        diff = diff[diff.index.droplevel(cell).isin(pubs.index)]
+        if diff.empty:
+            continue
+        rows = diff.rename("value").reset_index()
+        rows["universe"] = universe
+        extra.append(rows)
+    if not extra:
+        return points
+    added = pd.concat(extra, ignore_index=True)
+    attrs = frame.drop_duplicates(key)[key + ["source_id", "source_type"]]
+    added = added.merge(attrs, on=key, how="left")
+    added["source_title"] = added["source_title"] + " (derived)"
+    added["age_hi"] = pd.array(added["age_hi"].where(added["age_hi"] != -2), dtype="Int64")
+    return pd.concat([points, added[POINT_COLUMNS]], ignore_index=True)
+
+
+def complete_totals(points: pd.DataFrame) -> pd.DataFrame:
+    """Rule 3: all-ages totals by sex (ages summed where missing), both sexes (m + f where missing).
+
+    Returns one row per (source, universe, sex) with ``value``; sources without a both-sexes
+    total nor both single sexes keep only what they have.
+    """
+    key = ["country_code", "t", "source_title", "source_type", "universe"]
+    is_total = (points["age_lo"] == 0) & points["age_hi"].isna()
+    explicit = points[is_total].groupby(key + ["sex"], as_index=False)["value"].sum()
+    ages = points[~is_total].groupby(key + ["sex"], as_index=False)["value"].sum()
+    merged = pd.concat([explicit.assign(_p=0), ages.assign(_p=1)], ignore_index=True)
+    merged = merged.sort_values("_p", kind="stable").drop_duplicates(key + ["sex"]).drop(columns="_p")
+    wide = merged.pivot_table(index=key, columns="sex", values="value", aggfunc="first")
+    for s in (0, 1, 2):
+        if s not in wide.columns:
+            wide[s] = np.nan
+    both = wide[0].fillna(wide[1] + wide[2])
+    wide[0] = both
+    out = wide[[0, 1, 2]].stack().rename("value").reset_index()
+    return out.rename(columns={"level_5": "sex"}) if "level_5" in out.columns else out
+
+
+def choose_concept(totals: pd.DataFrame, rules: SelectionRules) -> pd.Series:
+    """Rule 4: the universe code used for each country (index country_code)."""
+    usable = totals[(totals["sex"] == 0) & (totals["t"] >= rules.since)
+                    & ~totals["source_type"].isin(rules.exclude_types)]
+    counts = usable.groupby(["country_code", "universe"])["t"].nunique()
+    chosen: dict[int, int] = {}
+    for concept in reversed(rules.concepts):
+        code = CONCEPT_CODES[concept]
+        ok = counts.xs(code, level="universe") if code in counts.index.get_level_values(1) else pd.Series(
+            dtype=float)
+        for country in ok[ok >= rules.min_points].index:
+            chosen[int(country)] = code
+    return pd.Series(chosen, name="universe", dtype="int64").sort_index()
+
+
+def one_per_date(totals: pd.DataFrame, rules: SelectionRules) -> pd.DataFrame:
+    """Rules 5-6: one value per country, sex and date; returns ``country_code, sex, t, value, n_sources,
+    sources``, sorted by country, sex and time."""
+    frame = totals[~totals["source_type"].isin(rules.exclude_types)].copy()
+    if frame.empty:
+        return pd.DataFrame(columns=["country_code", "sex", "t", "value", "n_sources", "sources"])
+    frame = frame.sort_values(["country_code", "sex", "t", "source_title"], kind="stable")
+    gap = frame.groupby(["country_code", "sex"])["t"].diff().fillna(np.inf)
+    frame["date_group"] = (gap > rules.same_date).cumsum()
+    rank = {name: i for i, name in enumerate(rules.type_order)}
+    frame["rank"] = frame["source_type"].map(rank).fillna(len(rank))
+    best = frame.groupby("date_group")["rank"].transform("min")
+    frame = frame[frame["rank"] == best]
+    grouped = frame.groupby(["country_code", "sex", "date_group"], sort=True)
+    out = grouped.agg(t=("t", "mean"), value=("value", rules.combine), n_sources=("value", "size"),
+                      sources=("source_title", lambda s: "; ".join(sorted(set(s))))).reset_index()
+    return out.drop(columns="date_group")
+
+
+def select_points(cells: pd.DataFrame, rules: SelectionRules = SelectionRules()
+                  ) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
+    """All rules: (total data points, age-detail points of the chosen universe, chosen universe).
+
+    The total data points have columns ``country_code, sex, t, value, n_sources, sources``; the age
+    points are the rows of :func:`origin_totals` (after derivation) with age detail, in the chosen
+    universe and not excluded by type.
+    """
+    points = origin_totals(cells)
+    points = points[points["universe"].isin([TOTAL, CITIZENS, NATIVE_BORN, FOREIGN_BORN, FOREIGN_CITIZENS])]
+    if rules.derive:
+        points = derive_universes(points)
+    points = points[points["universe"].isin([FOREIGN_BORN, FOREIGN_CITIZENS])]
+    totals = complete_totals(points)
+    concept = choose_concept(totals, rules)
+    chosen = totals.merge(concept.rename("universe").reset_index().rename(columns={"index": "country_code"}),
+                          on=["country_code", "universe"])
+    series = one_per_date(chosen, rules)
+    ages = points.merge(concept.rename("universe").reset_index().rename(columns={"index": "country_code"}),
+                        on=["country_code", "universe"])
+    ages = ages[~ages["source_type"].isin(rules.exclude_types)
+                & ~((ages["age_lo"] == 0) & ages["age_hi"].isna())]
+    return series, ages.reset_index(drop=True), concept
