@@ -82,6 +82,7 @@ class Source(Base):
     status: Mapped[str] = mapped_column(sa.String(10), default="pending", index=True)
     status_reason: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    verified_at: Mapped[datetime | None]
     tabulations: Mapped[list[Tabulation]] = relationship(back_populates="source")
 
 

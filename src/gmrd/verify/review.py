@@ -1,0 +1,154 @@
+"""Curator review: accept or reject sources, dismiss findings; every action is an audit event.
+
+Only accepted sources feed estimation. A source must have been verified since its last import, and a
+source with open errors is accepted only with ``override=True`` and a reason. ``accept_clean``
+accepts, in one transaction, every pending verified source without open errors (bulk curation of a
+large corpus), with one audit event per source.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from gmrd.db.engine import get_engine
+from gmrd.db.models import AuditEvent, Finding, ImportedFile, Source, Tabulation, utcnow
+from gmrd.errors import GmrdError, InputError
+
+DECISIONS = {"accept": "accepted", "reject": "rejected"}
+
+
+class ReviewRefused(GmrdError):
+    """A review action the rules do not allow (open errors without override, unverified source)."""
+
+
+@dataclass
+class ReviewResult:
+    source_id: int
+    before: str
+    after: str
+    open_errors: int
+    override: bool
+
+    def as_dict(self) -> dict[str, object]:
+        return dict(source_id=self.source_id, before=self.before, after=self.after,
+                    open_errors=self.open_errors, override=self.override)
+
+
+def current_actor() -> str:
+    """The reviewer for the CLI: GMRD_USER, else the operating-system user."""
+    user = os.environ.get("GMRD_USER", "").strip()
+    if user:
+        return user
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def _reason(reason: str) -> str:
+    if not reason or not reason.strip():
+        raise InputError("a reason is required", field="--reason")
+    return reason.strip()
+
+
+def _open_errors(conn: Connection, source_id: int) -> int:
+    return int(conn.scalar(sa.select(sa.func.count()).select_from(Finding).where(
+        Finding.source_id == source_id, Finding.status == "open", Finding.severity == "error")) or 0)
+
+
+def _last_import(conn: Connection) -> sa.Subquery:
+    return (sa.select(Tabulation.source_id, sa.func.max(ImportedFile.imported_at).label("imported_at"))
+            .join(ImportedFile, ImportedFile.id == Tabulation.file_id).group_by(Tabulation.source_id)
+            .subquery())
+
+
+def _verified(conn: Connection, source_id: int) -> bool:
+    last = _last_import(conn)
+    row = conn.execute(sa.select(Source.verified_at, last.c.imported_at)
+                       .outerjoin(last, last.c.source_id == Source.id).where(Source.id == source_id)).one()
+    return row[0] is not None and (row[1] is None or row[0] >= row[1])
+
+
+def _audit(action: str, source_id: int, before: str, after: str, reason: str, actor: str,
+           extra: dict[str, object] | None = None) -> dict[str, object]:
+    return dict(actor=actor, action=action, object_type="source", object_id=str(source_id),
+                before={"status": before}, after={"status": after, **(extra or {})}, reason=reason,
+                at=utcnow())
+
+
+def review_source(source_id: int, decision: str, reason: str, *, actor: str | None = None,
+                  override: bool = False, url: str | None = None) -> ReviewResult:
+    """Accept or reject one source (audited); accepting needs a verified source without open errors,
+    unless ``override``."""
+    if decision not in DECISIONS:
+        raise InputError(f"unknown decision {decision!r}: use accept or reject", field="decision")
+    reason = _reason(reason)
+    actor = actor or current_actor()
+    with get_engine(url).begin() as conn:
+        before = conn.scalar(sa.select(Source.status).where(Source.id == source_id))
+        if before is None:
+            raise InputError(f"no source with id {source_id}", field="SOURCE_ID")
+        errors = _open_errors(conn, source_id)
+        if decision == "accept" and not override:
+            if not _verified(conn, source_id):
+                raise ReviewRefused(f"source {source_id} has not been verified since its last import: "
+                                    "run gmrd verify first (or use --override with a reason)")
+            if errors:
+                raise ReviewRefused(f"source {source_id} has {errors} open error finding(s): fix, dismiss "
+                                    "them, or accept with --override and a reason")
+        after = DECISIONS[decision]
+        conn.execute(sa.update(Source).where(Source.id == source_id)
+                     .values(status=after, status_reason=reason))
+        conn.execute(sa.insert(AuditEvent), _audit(
+            f"review.{decision}", source_id, before, after, reason, actor,
+            {"open_errors": errors, "override": bool(override)}))
+    return ReviewResult(source_id, before, after, errors, bool(override))
+
+
+def accept_clean(reason: str, *, actor: str | None = None, url: str | None = None) -> list[int]:
+    """Accept every pending, verified source without open errors; one audit event each."""
+    reason = _reason(reason)
+    actor = actor or current_actor()
+    with get_engine(url).begin() as conn:
+        last = _last_import(conn)
+        errors = (sa.select(Finding.source_id).where(Finding.status == "open", Finding.severity == "error")
+                  .distinct())
+        ids = [int(i) for i in conn.scalars(
+            sa.select(Source.id).outerjoin(last, last.c.source_id == Source.id)
+            .where(Source.status == "pending", Source.verified_at.is_not(None),
+                   sa.or_(last.c.imported_at.is_(None), Source.verified_at >= last.c.imported_at),
+                   Source.id.not_in(errors)).order_by(Source.id))]
+        for start in range(0, len(ids), 30_000):
+            conn.execute(sa.update(Source).where(Source.id.in_(ids[start:start + 30_000]))
+                         .values(status="accepted", status_reason=reason))
+        events = [_audit("review.accept_clean", i, "pending", "accepted", reason, actor) for i in ids]
+        for start in range(0, len(events), 20_000):
+            conn.execute(sa.insert(AuditEvent), events[start:start + 20_000])
+    return ids
+
+
+def dismiss_finding(finding_id: int, reason: str, *, actor: str | None = None,
+                    url: str | None = None) -> dict[str, object]:
+    """Dismiss an open finding (audited); the same finding stays dismissed when verify runs again."""
+    reason = _reason(reason)
+    actor = actor or current_actor()
+    with get_engine(url).begin() as conn:
+        row = conn.execute(sa.select(Finding.status, Finding.source_id, Finding.check, Finding.severity)
+                           .where(Finding.id == finding_id)).one_or_none()
+        if row is None:
+            raise InputError(f"no finding with id {finding_id}", field="FINDING_ID")
+        if row.status != "open":
+            raise ReviewRefused(f"finding {finding_id} is already {row.status}")
+        conn.execute(sa.update(Finding).where(Finding.id == finding_id)
+                     .values(status="dismissed", status_reason=reason))
+        conn.execute(sa.insert(AuditEvent), dict(
+            actor=actor, action="finding.dismiss", object_type="finding", object_id=str(finding_id),
+            before={"status": "open"}, after={"status": "dismissed", "source_id": row.source_id,
+                                              "check": row.check, "severity": row.severity},
+            reason=reason, at=utcnow()))
+    return {"finding_id": finding_id, "source_id": row.source_id, "check": row.check, "status": "dismissed"}

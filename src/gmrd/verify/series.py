@@ -1,0 +1,66 @@
+"""Time series: implausible growth between consecutive data points of a country.
+
+For each country and migrant universe (foreign-born, foreign citizens) the data points are ordered
+by date; each point is compared with the median of the points at the previous date at least
+``MIN_YEARS`` earlier, using UN DESA's annual rate of change r = ln(N2/N1)/(t2 - t1) [1]_. Points
+closer in time are the cross-source check's business. ``|r|`` above ``MAX_RATE`` = 0.221 (the 99th
+percentile of |r| over all countries and five-year periods 1990-2020 in IMS 2020 Table 5, 22.1 %
+a year) is a warning on the later source. Refugee counts are not checked: they jump with crises.
+
+References
+----------
+.. [1] United Nations DESA, Population Division (2020). International Migrant Stock 2020, Table 5
+   (annual rate of change of the migrant stock, r = ln(N2/N1)/(t2-t1)).
+.. [2] UNICEF and United Nations DESA (2008). Time series of data points are analysed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from gmrd.verify.frame import findings, fmt, no_findings
+
+MAX_RATE = 0.221
+MIN_YEARS = 1.0
+UNIVERSES = (3, 4)
+
+
+def annual_rate(n1: np.ndarray, n2: np.ndarray, t1: np.ndarray, t2: np.ndarray) -> np.ndarray:
+    """r = ln(N2/N1)/(t2-t1), UN DESA's annual rate of change.
+
+    >>> round(float(annual_rate(np.array([100.0]), np.array([200.0]), np.array([2000.0]),
+    ...                         np.array([2010.0]))[0]), 4)
+    0.0693
+    """
+    return np.log(n2 / n1) / (t2 - t1)
+
+
+def check_time_series(points: pd.DataFrame, only: set[int] | None = None) -> pd.DataFrame:
+    """Warnings on sources whose total grows or falls faster than MAX_RATE from the previous date."""
+    p = points[points["universe"].isin(UNIVERSES)]
+    if p.empty:
+        return no_findings()
+    dates = (p.groupby(["country_code", "universe", "t"])["total"].median().rename("median").reset_index()
+             .sort_values(["country_code", "universe", "t"]))
+    p = p.sort_values("t")
+    dates = dates.sort_values("t")
+    prev = pd.merge_asof(p.assign(t_limit=p["t"] - MIN_YEARS).sort_values("t_limit"),
+                         dates.rename(columns={"t": "t_prev", "median": "prev"}),
+                         left_on="t_limit", right_on="t_prev", by=["country_code", "universe"],
+                         direction="backward").dropna(subset=["prev"])
+    prev = prev[prev["prev"] > 0]
+    r = annual_rate(prev["prev"].to_numpy(), prev["total"].to_numpy(), prev["t_prev"].to_numpy(),
+                    prev["t"].to_numpy())
+    bad = prev[np.abs(r) > MAX_RATE].assign(r=r[np.abs(r) > MAX_RATE])
+    if only is not None:
+        bad = bad[bad["id"].isin(only)]
+    if bad.empty:
+        return no_findings()
+    msg = [f"total {fmt(n)} implies an annual rate of change of {100 * x:+.0f} % from {fmt(n0)} at "
+           f"{t0:.2f} (more than ±{100 * MAX_RATE:.1f} % a year)"
+           for n, x, n0, t0 in zip(bad["total"], bad["r"], bad["prev"], bad["t_prev"])]
+    cells = [[{"t": float(t0), "total": float(n0)}, {"t": float(t), "total": float(n)}]
+             for t0, n0, t, n in zip(bad["t_prev"], bad["prev"], bad["t"], bad["total"])]
+    return findings(bad["id"].to_numpy(), "series.growth", "warning", "series.growth", msg,
+                    bad["prev"].to_numpy(), bad["total"].to_numpy(), cells)
