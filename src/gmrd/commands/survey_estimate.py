@@ -26,7 +26,7 @@ def read_survey_file(path: Path) -> pd.DataFrame:
         raise InputError(f"unsupported file type {path.suffix!r} (use .csv, .sav or .dta)", file=str(path))
     if not path.is_file():
         raise InputError("file not found", file=str(path))
-    import pyreadstat  # noqa: PLC0415 - only needed for .sav/.dta, imported here to keep startup fast
+    import pyreadstat
 
     try:
         if kind == "csv":

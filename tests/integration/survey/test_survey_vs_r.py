@@ -135,7 +135,7 @@ def r_results(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[dict[str, 
     folder = tmp_path_factory.mktemp("random_designs")
     rng = np.random.default_rng(20240611)
     specs = [_random_design(rng, i, folder) for i in range(N_DESIGNS)]
-    pd.DataFrame(specs).replace({True: 1, False: 0}).to_csv(folder / "manifest.csv", index=False)
+    pd.DataFrame(specs).astype({k: int for k in ("strata", "fpc", "weights", "nest")}).to_csv(folder / "manifest.csv", index=False)
     (folder / "check.R").write_text(R_SCRIPT)
     run = subprocess.run([rscript, str(folder / "check.R"), str(folder / "manifest.csv"),
                           str(folder / "results.csv"), str(folder / "version.txt")],
