@@ -41,6 +41,7 @@ class VerifyResult:
     findings: pd.DataFrame
     stored: int
     seconds: dict[str, float] = field(default_factory=dict)
+    points: pd.DataFrame | None = None
 
 
 def cell_checks(cells: pd.DataFrame, universes: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -75,8 +76,8 @@ def source_chunks(cells: pd.DataFrame, size: int = CHUNK_CELLS) -> Iterator[pd.D
 
 def verify_frames(sources: pd.DataFrame, cells: pd.DataFrame, all_sources: pd.DataFrame | None = None,
                   all_totals: pd.DataFrame | None = None, today: date | None = None,
-                  on_chunk: Callable[[int], None] | None = None) -> pd.DataFrame:
-    """All checks over in-memory frames (pure: frames in, findings frame out).
+                  on_chunk: Callable[[int], None] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """All checks over in-memory frames (pure: frames in; findings and series points out).
 
     ``sources``: the checked sources (id, country_code, reference_date, date_precision, universe,
     title); ``cells``: their cells sorted by source. ``all_sources`` / ``all_totals``: every source and
@@ -102,7 +103,8 @@ def verify_frames(sources: pd.DataFrame, cells: pd.DataFrame, all_sources: pd.Da
     found = concat(parts)
     title = sources.set_index("id")["title"]
     found.insert(1, "source_title", title.reindex(found["source_id"]).to_numpy())
-    return found.sort_values(["source_id", "check", "key"], kind="stable").reset_index(drop=True)
+    found = found.sort_values(["source_id", "check", "key"], kind="stable").reset_index(drop=True)
+    return found, points
 
 
 def verify(url: str | None = None, source_ids: Iterable[int] | None = None, today: date | None = None,
@@ -126,7 +128,7 @@ def verify(url: str | None = None, source_ids: Iterable[int] | None = None, toda
         cells = store.load_cells(conn, sources["id"].tolist() if source_ids is not None else None)
     seconds["read"] = time.perf_counter() - t0
     t1 = time.perf_counter()
-    found = verify_frames(sources, cells, all_sources, all_totals, today, on_chunk)
+    found, points = verify_frames(sources, cells, all_sources, all_totals, today, on_chunk)
     seconds["check"] = time.perf_counter() - t1
     t2 = time.perf_counter()
     with engine.begin() as conn:
@@ -138,4 +140,4 @@ def verify(url: str | None = None, source_ids: Iterable[int] | None = None, toda
         stored = store.replace_findings(conn, found, sources["id"].tolist())
     seconds["store"] = time.perf_counter() - t2
     return VerifyResult(sources=len(sources), cells=len(cells), findings=found, stored=stored,
-                        seconds=seconds)
+                        seconds=seconds, points=points)

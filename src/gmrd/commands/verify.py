@@ -1,0 +1,103 @@
+"""Commands for verification and curator review: ``gmrd verify`` and ``gmrd review``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from gmrd.commands.common import console, err_console, print_json, reporting_errors
+from gmrd.db import schema
+from gmrd.db.engine import get_engine
+from gmrd.errors import InputError
+from gmrd.verify import report, review as reviewing, store
+from gmrd.verify.run import verify as run_verify
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+TOP_SOURCES = 20
+
+
+def verify(
+    source: Annotated[list[int] | None, typer.Option("--source", help="Check only this source id "
+                                                                     "(repeatable).")] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="Also write the HTML report here.")] = None,
+    json: JsonOption = False,
+) -> None:
+    """Run every check over all (or --source) sources and store the findings."""
+    with reporting_errors():
+        schema.upgrade()
+        err_console.print("verifying …")
+        result = run_verify(source_ids=source or None)
+        with get_engine().connect() as conn:
+            stored = report.from_stored(store.open_findings(conn, source or None))
+            sources = store.load_sources(conn, source or None)
+        if html is not None:
+            html.write_text(report.render_html(stored, sources, result.points), encoding="utf-8")
+            err_console.print(f"wrote the HTML report to {html}")
+    err_console.print(f"checked {result.sources:,} sources ({result.cells:,} cells) in "
+                      f"{sum(result.seconds.values()):.1f} s")
+    if json:
+        print_json(report.findings_document(stored))
+        return
+    _print_tables(stored)
+
+
+def _print_tables(findings) -> None:  # type: ignore[no-untyped-def]
+    table = Table("check", "severity", "findings", "sources", title="Open findings by check")
+    for r in report.counts_by_check(findings).itertuples():
+        style = {"error": "bold red", "warning": "yellow"}.get(r.severity, "dim")
+        table.add_row(r.check, f"[{style}]{r.severity}[/]", f"{r.findings:,}", f"{r.sources:,}")
+    console.print(table)
+    by_source = report.counts_by_source(findings)
+    if len(by_source):
+        t2 = Table("source", "title", "errors", "warnings", "info",
+                   title=f"Sources with most findings (top {TOP_SOURCES} of {len(by_source):,})")
+        for r in by_source.head(TOP_SOURCES).itertuples():
+            t2.add_row(str(r.source_id), str(r.source_title), str(r.error), str(r.warning), str(r.info))
+        console.print(t2)
+
+
+def review(
+    target: Annotated[str, typer.Argument(help="A source id, 'accept-clean', or 'dismiss'.")],
+    action: Annotated[str | None, typer.Argument(help="accept or reject (with a source id); "
+                                                      "the finding id (with dismiss).")] = None,
+    reason: Annotated[str, typer.Option("--reason", help="Why (required, kept in the audit trail).")] = "",
+    override: Annotated[bool, typer.Option("--override", help="Accept despite open errors or a "
+                                                               "missing verification.")] = False,
+    json: JsonOption = False,
+) -> None:
+    """Curate: SOURCE_ID accept|reject --reason TEXT; accept-clean --reason TEXT; dismiss FINDING_ID
+    --reason TEXT. The reviewer is GMRD_USER, else the operating-system user."""
+    with reporting_errors():
+        schema.upgrade()
+        if target == "accept-clean":
+            if action is not None:
+                raise InputError("accept-clean takes no further argument", field="action")
+            ids = reviewing.accept_clean(reason)
+            doc: dict[str, object] = {"accepted": ids}
+            message = f"accepted {len(ids):,} pending source(s) without open errors"
+        elif target == "dismiss":
+            doc = reviewing.dismiss_finding(_integer(action, "FINDING_ID"), reason)
+            message = f"dismissed finding {doc['finding_id']} ({doc['check']}, source {doc['source_id']})"
+        else:
+            if action not in ("accept", "reject"):
+                raise InputError("give accept or reject after the source id", field="action")
+            result = reviewing.review_source(_integer(target, "SOURCE_ID"), action, reason,
+                                             override=override)
+            doc = result.as_dict()
+            message = f"source {result.source_id}: {result.before} → {result.after}"
+            if result.override:
+                message += f" (override: {result.open_errors} open error(s))"
+    if json:
+        print_json(doc)
+    else:
+        err_console.print(message)
+
+
+def _integer(text: str | None, field: str) -> int:
+    try:
+        return int(str(text))
+    except ValueError:
+        raise InputError(f"expected a number, got {text!r}", field=field) from None
