@@ -275,11 +275,11 @@ def revision(conn: Connection, name: str | None = None) -> sa.Row | None:
     return conn.execute(query).first()
 
 
-def estimates(conn: Connection, revision_id: int, *, areas: tuple[int, ...] = (),
-              years: tuple[int, ...] = (), sexes: tuple[int, ...] = (),
-              ages: tuple[tuple[int, int | None], ...] = (), limit: int | None = None,
-              offset: int = 0) -> pd.DataFrame:
-    """Estimates of one revision as a frame (columns ``ESTIMATE_COLUMNS``), ordered area, year, sex, age.
+def estimate_rows(conn: Connection, revision_id: int, *, areas: tuple[int, ...] = (),
+                  years: tuple[int, ...] = (), sexes: tuple[int, ...] = (),
+                  ages: tuple[tuple[int, int | None], ...] = (), limit: int | None = None,
+                  offset: int = 0) -> list[sa.Row]:
+    """Estimates of one revision as rows (fields ``ESTIMATE_COLUMNS``), ordered area, year, sex, age.
 
     ``ages`` lists (age_lo, age_hi) intervals, age_hi None for an open group or the total (0, None).
     """
@@ -294,7 +294,17 @@ def estimates(conn: Connection, revision_id: int, *, areas: tuple[int, ...] = ()
                        sa.func.coalesce(Estimate.age_hi, 999)))
     if limit is not None:
         query = query.limit(limit).offset(offset)
-    frame = pd.DataFrame(conn.execute(query).all(), columns=ESTIMATE_COLUMNS)
+    return list(conn.execute(query))
+
+
+def estimates(conn: Connection, revision_id: int, *, areas: tuple[int, ...] = (),
+              years: tuple[int, ...] = (), sexes: tuple[int, ...] = (),
+              ages: tuple[tuple[int, int | None], ...] = (), limit: int | None = None,
+              offset: int = 0) -> pd.DataFrame:
+    """:func:`estimate_rows` as a frame (age_hi nullable integer)."""
+    rows = estimate_rows(conn, revision_id, areas=areas, years=years, sexes=sexes, ages=ages, limit=limit,
+                         offset=offset)
+    frame = pd.DataFrame(rows, columns=ESTIMATE_COLUMNS)
     frame["age_hi"] = frame["age_hi"].astype("Int64")
     return frame
 
@@ -390,3 +400,11 @@ def summary(conn: Connection) -> dict[str, int]:
         out[f"sources_{status}"] = n
         out["sources"] += n
     return out
+
+
+def sources_of_file(conn: Connection, checksum: str) -> list[int]:
+    """The sources that the imported file with ``checksum`` brought tabulations for."""
+    from gmrd.db.models import ImportedFile
+
+    return list(conn.scalars(sa.select(Tabulation.source_id).join(ImportedFile, ImportedFile.id == Tabulation.file_id)
+                             .where(ImportedFile.checksum == checksum).distinct().order_by(Tabulation.source_id)))

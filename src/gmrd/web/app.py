@@ -145,4 +145,6 @@ def route_list(app: FastAPI) -> list[tuple[str, str]]:
                 add(ctx.starlette_route or ctx.original_route, ctx.path)
         elif hasattr(route, "methods"):
             add(route, route.path)
+        elif hasattr(route, "app") and hasattr(route, "path"):  # a mount: static files
+            out.append(("GET", route.path + "/{path}"))
     return out

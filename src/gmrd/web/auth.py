@@ -22,7 +22,8 @@ from sqlalchemy.engine import Connection
 from gmrd.db import queries
 from gmrd.db.models import ApiToken, AuditEvent, User, utcnow
 from gmrd.errors import GmrdError, InputError, NotFound
-from gmrd.web.security import SESSION_MAX_AGE, hash_password, new_token, token_digest, verify_password
+from gmrd.web.security import (SESSION_MAX_AGE, hash_password, needs_rehash, new_token, token_digest,
+                               verify_password)
 
 ROLES = ("partner", "curator", "admin")
 SESSION_LABEL = "@web-session"
@@ -117,7 +118,10 @@ def login(conn: Connection, name: str, password: str, *, now: datetime | None = 
             audit(conn, name, "user.locked", "user", name, after={"locked_until": until.isoformat()})
         audit(conn, name, "login.failed", "user", name, reason="inactive" if ok else "wrong password")
         return LoginResult(None, refused)
-    conn.execute(sa.update(User).where(User.id == user.id).values(failed_logins=0, locked_until=None))
+    changes: dict[str, Any] = {"failed_logins": 0, "locked_until": None}
+    if needs_rehash(user.password_hash):
+        changes["password_hash"] = hash_password(password)
+    conn.execute(sa.update(User).where(User.id == user.id).values(**changes))
     audit(conn, name, "login", "user", name)
     return LoginResult(Principal(user.id, user.name, user.role))
 

@@ -12,22 +12,34 @@ import pandas as pd
 COLOURS = ("#1f5f8b", "#c0392b", "#2e8b57", "#8e44ad", "#d35400", "#7f8c8d", "#16a085")
 
 
-def _clean(values: pd.Series) -> list[float | None]:
-    return [None if pd.isna(v) else float(v) for v in values]
+Line = tuple[str, list[int], list[float | None], list[float | None], list[float | None]]
 
 
-def series_with_band(series: list[tuple[str, pd.DataFrame]], title: str, y_title: str) -> dict[str, Any]:
-    """Lines over ``year`` with a shaded [lower, upper] band per line (frames have year, value, lower, upper)."""
+def _num(v: object) -> float | None:
+    return None if v is None or v != v else float(v)  # type: ignore[arg-type]
+
+
+def line_from_rows(name: str, rows: list[Any]) -> Line:
+    """A line from rows with fields year, value, lower, upper."""
+    return (name, [int(r.year) for r in rows], [_num(r.value) for r in rows], [_num(r.lower) for r in rows],
+            [_num(r.upper) for r in rows])
+
+
+def line_from_frame(name: str, frame: pd.DataFrame) -> Line:
+    return line_from_rows(name, list(frame.itertuples(index=False)))
+
+
+def series_with_band(lines: list[Line], title: str, y_title: str) -> dict[str, Any]:
+    """Lines over years with a shaded [lower, upper] band per line where the interval is known."""
     data: list[dict[str, Any]] = []
-    for i, (name, frame) in enumerate(series):
+    for i, (name, years, values, lower, upper) in enumerate(lines):
         colour = COLOURS[i % len(COLOURS)]
-        years = [int(y) for y in frame["year"]]
-        if frame["lower"].notna().any() and frame["upper"].notna().any():
-            data.append({"x": years + years[::-1], "y": _clean(frame["upper"]) + _clean(frame["lower"])[::-1],
+        if all(v is not None for v in lower + upper) and lower:
+            data.append({"x": years + years[::-1], "y": upper + lower[::-1],
                          "type": "scatter", "mode": "lines", "fill": "toself", "fillcolor": colour + "33",
                          "line": {"width": 0}, "hoverinfo": "skip", "showlegend": False,
                          "name": f"{name} interval"})
-        data.append({"x": years, "y": _clean(frame["value"]), "type": "scatter", "mode": "lines+markers",
+        data.append({"x": years, "y": values, "type": "scatter", "mode": "lines+markers",
                      "name": name, "line": {"color": colour}})
     return {"data": data, "layout": _layout(title, "Year", y_title)}
 

@@ -21,7 +21,8 @@ PRESESSION_COOKIE = "gmrd_pre"
 SESSION_MAX_AGE = 8 * 3600
 CSRF_FIELD = "csrf"
 
-_hasher = PasswordHasher()
+# OWASP Password Storage Cheat Sheet: Argon2id with at least 19 MiB of memory, 2 iterations, 1 lane.
+_hasher = PasswordHasher(memory_cost=19456, time_cost=2, parallelism=1)
 # A hash of a random password, verified against when the user name is unknown, so that a failed
 # login takes the same time whether or not the name exists.
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
@@ -50,6 +51,14 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    """Whether a stored hash was made with other parameters than the current ones."""
+    try:
+        return _hasher.check_needs_rehash(password_hash)
+    except InvalidHashError:
+        return True
 
 
 def new_token() -> str:

@@ -12,7 +12,7 @@ from gmrd.web.api.common import Limit, Offset, envelope, plain
 from gmrd.web.auth import Principal
 from gmrd.web.deps import partner, read_conn
 from gmrd.web.estimate_params import estimate_query
-from gmrd.web.tables import estimates_table
+from gmrd.web.labels import SEXES, age_name, area_name
 
 router = APIRouter(tags=["estimates"])
 
@@ -52,11 +52,14 @@ def list_estimates(
     q = estimate_query(request, conn)
     if q.revision is None:
         raise HTTPException(404, "no estimates yet: no revision has been computed")
-    frame = queries.estimates(conn, q.revision.id, areas=q.areas, years=q.years, sexes=q.sexes, ages=q.ages,
-                              limit=limit, offset=offset)
-    total = (len(frame) + offset if len(frame) < limit and (len(frame) > 0 or offset == 0)
+    rows = queries.estimate_rows(conn, q.revision.id, areas=q.areas, years=q.years, sexes=q.sexes, ages=q.ages,
+                                 limit=limit, offset=offset)
+    total = (len(rows) + offset if len(rows) < limit and (rows or offset == 0)
              else queries.estimate_count(conn, q.revision.id, areas=q.areas, years=q.years, sexes=q.sexes,
                                          ages=q.ages))
-    table = estimates_table(frame)
-    items = [{k: plain(v) for k, v in zip(table.columns, row)} for row in table.itertuples(index=False)]
+    names: dict[int, str] = {}
+    items = [{"revision": r.revision, "area_code": r.area_code,
+              "area_name": names.get(r.area_code) or names.setdefault(r.area_code, area_name(r.area_code)),
+              "year": r.year, "sex": SEXES[r.sex], "age": age_name(r.age_lo, r.age_hi),
+              "value": r.value, "lower": r.lower, "upper": r.upper} for r in rows]
     return {**envelope(request, items, total, limit, offset), "revision": q.revision.name}

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from sqlalchemy.engine import Connection
 
 from gmrd.db import queries
 from gmrd.export.cells import XLSX_MAX_ROWS
 from gmrd.web.auth import Principal
-from gmrd.web.deps import partner, read_conn
+from gmrd.errors import GmrdError
+from gmrd.web.deps import CSRF, curator, engine, partner, read_conn
 from gmrd.web.downloads import cells_sdmx, rows_sdmx, table_response
 from gmrd.web.filters import paging, tabulation_filter
 from gmrd.web.labels import DIMENSIONS, REGIONS, SOURCE_TYPES, STATUSES, area_name, concept_name, region_of
@@ -72,13 +74,52 @@ def source_detail(request: Request, source_id: int, format: str | None = None, t
         cells = queries.filtered_cells(conn, source_id=source_id)
         return table_response(f"gmrd-source-{source_id}", format, lambda: cells_table(cells),
                               lambda: cells_sdmx(cells))
+    return _source_page(request, conn, found)
+
+
+def _source_page(request: Request, conn: Connection, found, status: int = 200,  # type: ignore[no-untyped-def]
+                 error: str = "") -> Response:
+    source_id = found.id
     page, per_page, offset = paging(request, default=100)
     cells, n_cells = queries.cells_page(conn, source_id=source_id, limit=per_page, offset=offset)
     findings, _ = queries.findings_page(conn, source_id=source_id, limit=500)
-    return render(request, "source.html", source=found, file=found, tabulations=queries.source_tabulations(
-        conn, source_id), cells=cells, total=n_cells, page=page, per_page=per_page, findings=findings,
-        country=area_name(found.country_code), concept=concept_name(found.universe),
-        review_available=review_available(), findings_table=rows_table(findings, FINDING_COLUMNS))
+    return render(request, "source.html", status, source=found, file=found,
+                  tabulations=queries.source_tabulations(conn, source_id), cells=cells, total=n_cells, page=page,
+                  per_page=per_page, findings=findings, country=area_name(found.country_code),
+                  concept=concept_name(found.universe), review_available=review_available(), error=error)
+
+
+@router.post("/sources/{source_id}/review", dependencies=[CSRF])
+async def review(request: Request, source_id: int, decision: str = Form(...),
+                 reason: str = Form("", max_length=2000), override: str = Form(""),
+                 user: Principal = Depends(curator)) -> Response:
+    """Accept or reject a source through gmrd.verify.review (audited there); refusals are shown on the page."""
+    from gmrd.verify.review import review_source
+
+    try:
+        await run_in_threadpool(review_source, source_id, decision, reason, actor=user.name,
+                                override=override == "yes", url=request.app.state.database_url)
+    except GmrdError as exc:
+        with engine(request).connect() as conn:
+            found = queries.source(conn, source_id)
+            if found is None:
+                raise HTTPException(404, f"no source with id {source_id}") from None
+            return _source_page(request, conn, found, 409, error=str(exc))
+    return RedirectResponse(f"/sources/{source_id}", status_code=303)
+
+
+@router.post("/findings/{finding_id}/dismiss", dependencies=[CSRF])
+async def dismiss(request: Request, finding_id: int, reason: str = Form("", max_length=2000),
+                  source_id: int = Form(...), user: Principal = Depends(curator)) -> Response:
+    """Dismiss an open finding (audited by gmrd.verify.review)."""
+    from gmrd.verify.review import dismiss_finding
+
+    try:
+        await run_in_threadpool(dismiss_finding, finding_id, reason, actor=user.name,
+                                url=request.app.state.database_url)
+    except GmrdError as exc:
+        raise HTTPException(409, str(exc)) from None
+    return RedirectResponse(f"/sources/{source_id}", status_code=303)
 
 
 def review_available() -> bool:

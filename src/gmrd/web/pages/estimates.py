@@ -43,7 +43,8 @@ def explorer(request: Request, format: str | None = None, user: Principal = Depe
                                        ages=q.ages)
         chart_frame = frame if total <= per_page else queries.estimates(
             conn, q.revision.id, areas=q.areas[:8], years=q.years, sexes=q.sexes, ages=q.ages[:4])
-        series = [(f"{area_name(a)}, {SEXES[s]}, {age_name(lo, None if pd.isna(hi) else int(hi))}", part)
+        series = [charts.line_from_frame(f"{area_name(a)}, {SEXES[s]}, "
+                                         f"{age_name(lo, None if pd.isna(hi) else int(hi))}", part)
                   for (a, s, lo, hi), part in chart_frame.groupby(["area_code", "sex", "age_lo", "age_hi"],
                                                                   dropna=False, sort=False)][:12]
         context.update(dims=dims, table=estimates_table(frame), total=total,

@@ -52,7 +52,7 @@ def home(request: Request, format: str | None = None, user: Principal = Depends(
     series = [(AGE_TITLES[age], world[(world["age_lo"] == age[0]) & (world["age_hi"].isna() if age[1] is None
                                                                      else world["age_hi"] == age[1])])
               for age in HEADLINE_AGES]
-    series = [(name, part) for name, part in series if not part.empty]
+    series = [charts.line_from_frame(name, part) for name, part in series if not part.empty]
     table = headline(frame)
     regions = table[table["area_code"] != WORLD]
     context = {"revision": revision, "counts": queries.summary(conn), "table": table, "world": world}

@@ -11,7 +11,8 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from gmrd.errors import GmrdError
-from gmrd.ingest.load import import_file
+from gmrd.db import queries
+from gmrd.ingest.load import file_checksum, import_file
 from gmrd.web.auth import Principal
 from gmrd.web.deps import CSRF, curator
 from gmrd.web.render import render
@@ -28,12 +29,26 @@ def safe_filename(name: str) -> str:
 
 
 def verification_runner():  # type: ignore[no-untyped-def]
-    """The verification package's entry point for a set of sources, if it is installed."""
+    """gmrd.verify.run.verify, if the verification package is installed in this tree."""
     try:
-        from gmrd.verify.run import verify_sources  # type: ignore[import-not-found]
+        from gmrd.verify.run import verify
     except ImportError:
         return None
-    return verify_sources
+    return verify
+
+
+def verify_file(url: str, checksum: str) -> list[dict[str, object]]:
+    """Run the checks on the sources the file with ``checksum`` brought; their findings as dicts."""
+    from gmrd.db.engine import get_engine
+
+    runner = verification_runner()
+    with get_engine(url).connect() as conn:
+        ids = queries.sources_of_file(conn, checksum)
+    if runner is None or not ids:
+        return []
+    result = runner(url=url, source_ids=ids)
+    columns = [c for c in ("source_id", "source_title", "check", "severity", "message") if c in result.findings]
+    return result.findings[columns].to_dict("records")
 
 
 @router.get("/upload")
@@ -59,11 +74,15 @@ async def upload(request: Request, file: UploadFile = File(...), user: Principal
         try:
             report = await run_in_threadpool(import_file, path, url=request.app.state.database_url,
                                             actor=user.name)
+            checksum = file_checksum(path)
         except GmrdError as exc:
             error = str(exc)
     findings = None
-    runner = verification_runner()
-    if report is not None and runner is not None and not report.skipped_duplicate:
-        findings = await run_in_threadpool(runner, url=request.app.state.database_url, actor=user.name)
+    available = verification_runner() is not None
+    if report is not None and available and not report.skipped_duplicate:
+        try:
+            findings = await run_in_threadpool(verify_file, request.app.state.database_url, checksum)
+        except GmrdError as exc:
+            error = f"imported, but verification failed: {exc}"
     return render(request, "upload.html", 200 if error is None else 400, report=report, error=error,
-                  findings=findings, verification=runner is not None)
+                  findings=findings, verification=available)
