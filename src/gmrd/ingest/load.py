@@ -7,7 +7,9 @@ PostgreSQL COPY), so an import runs near the raw insert speed of the database.
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import sqlite3
 import warnings
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -22,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from gmrd.db.bulk import bulk_insert
 from gmrd.db.engine import get_engine
 from gmrd.db.models import AuditEvent, Cell, ImportedFile, Source, Tabulation
-from gmrd.errors import InputError, InputWarning
+from gmrd.errors import GmrdError, InputError, InputWarning
 from gmrd.ingest import limits
 from gmrd.ingest.detect import detect_reader
 from gmrd.ingest.records import COLUMNS
@@ -82,7 +84,28 @@ def import_file(path: Path, *, url: str | None = None, actor: str = "cli",
         if "checksum" in str(exc.orig):
             return ImportReport(file=path.name, format=reader.name, skipped_duplicate=True)
         raise
+    except Exception as exc:
+        if _is_disk_full(exc):
+            raise GmrdError(f"disk full while importing {path.name}: nothing was imported (the transaction "
+                            "was rolled back); free space for the database and import it again") from None
+        raise
     return report
+
+
+def _is_disk_full(exc: BaseException) -> bool:
+    """SQLite's SQLITE_FULL, PostgreSQL's disk_full (53100) or ENOSPC, raw or wrapped by SQLAlchemy."""
+    for error in (exc, getattr(exc, "orig", None), exc.__cause__, exc.__context__):
+        if error is None:
+            continue
+        if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+            return True
+        if getattr(error, "sqlstate", None) == "53100":
+            return True
+        if isinstance(error, sqlite3.Error) and (
+                getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+                or "database or disk is full" in str(error)):
+            return True
+    return False
 
 
 class _Loader:
