@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -26,8 +27,12 @@ def baseline_file(tmp_path: Path) -> Path:
 
 
 @pytest.fixture()
-def tmpfs(tmp_path: Path) -> Iterator[Callable[[int], Tmpfs]]:
-    """Mount small tmpfs file systems (a full disk on demand); fails in CI (CI=true) when impossible."""
+def tmpfs() -> Iterator[Callable[[int], Tmpfs]]:
+    """Mount small tmpfs file systems (a full disk on demand); fails in CI (CI=true) when impossible.
+
+    Mount points are made in the system temporary folder (not pytest's private one) so that the
+    PostgreSQL server's own user can reach a tablespace there.
+    """
     mounted: list[Tmpfs] = []
 
     def mount(size: int) -> Tmpfs:
@@ -35,7 +40,7 @@ def tmpfs(tmp_path: Path) -> Iterator[Callable[[int], Tmpfs]]:
         fs = None
         if problem is None:
             try:
-                fs = Tmpfs(tmp_path / f"tmpfs{len(mounted)}", size)
+                fs = Tmpfs(Path(tempfile.mkdtemp(prefix="gmrd-tmpfs-")), size)
             except subprocess.CalledProcessError as exc:
                 problem = f"mount -t tmpfs failed: {exc.stderr.strip()}"
         if fs is None:
@@ -48,3 +53,4 @@ def tmpfs(tmp_path: Path) -> Iterator[Callable[[int], Tmpfs]]:
     yield mount
     for fs in reversed(mounted):
         fs.unmount()
+        fs.path.rmdir()

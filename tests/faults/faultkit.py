@@ -113,4 +113,4 @@ class Tmpfs:
         return stat.f_bavail * stat.f_frsize
 
     def unmount(self) -> None:
-        subprocess.run(["umount", "-l", str(self.path)], check=False, capture_output=True)
+        subprocess.run(["umount", "-l", str(self.path)], check=True, capture_output=True)
