@@ -24,6 +24,7 @@ class MethodName(str, Enum):
     sprague = "sprague"
     beers = "beers"
     beers_mod = "beers_mod"
+    grabill = "grabill"
     mono = "mono"
     pclm = "pclm"
     uniform = "uniform"
@@ -127,8 +128,8 @@ def graduate(
     )] = None,
     json: Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")] = False,
 ) -> None:
-    """Split grouped counts into single years of age (or 5-year groups) by Sprague, Beers, a monotone
-    spline, PCLM or a uniform split. Sprague and Beers need 5-year groups; mono, pclm and uniform
+    """Split grouped counts into single years of age (or 5-year groups) by Sprague, Beers, Grabill, a
+    monotone spline, PCLM or a uniform split. Sprague, Beers and Grabill need 5-year groups; mono, pclm and uniform
     take any widths."""
     with reporting_errors():
         values, starts, widths = read_groups(file)

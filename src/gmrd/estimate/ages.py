@@ -17,6 +17,7 @@ from gmrd.estimate.graduation import (
     Method,
     graduate,
     graduate_beers,
+    graduate_grabill,
     graduate_mono,
     graduate_pclm,
     graduate_sprague,
@@ -55,6 +56,6 @@ def child_cohorts(values: ArrayLike, age_starts: ArrayLike, age_widths: ArrayLik
 
 __all__ = [
     "CHILD_COHORTS", "METHODS", "Cohort", "GraduationResult", "Method", "child_cohorts", "graduate",
-    "graduate_beers", "graduate_mono", "graduate_pclm", "graduate_sprague", "graduate_uniform",
+    "graduate_beers", "graduate_grabill", "graduate_mono", "graduate_pclm", "graduate_sprague", "graduate_uniform",
     "parse_cohort", "regroup", "regroup_result", "to_five_year",
 ]

@@ -37,7 +37,7 @@ def test_exact_methods_keep_every_group(method: str) -> None:
         assert out.values[-1] == values[-1] and np.isnan(out.age_widths[-1])
 
 
-@pytest.mark.parametrize("method", ["beers_mod", "pclm"])
+@pytest.mark.parametrize("method", ["beers_mod", "grabill", "pclm"])
 def test_smoothing_methods_keep_the_total(method: str) -> None:
     values = _population()
     out = graduate(values, FIVE_STARTS, FIVE_WIDTHS, method)
@@ -77,7 +77,7 @@ def test_child_cohorts_from_wide_groups() -> None:
     (lambda: graduate([1, -2, 3], [0, 5, 10], None, "mono"), "negative"),
     (lambda: graduate([1, 2, 3], [0, 5, 12], [5, 5, None], "mono"), "contiguous"),
     (lambda: graduate([1, 2, 3], [0, 5, 10], [5, None, 5], "mono"), "only the last"),
-    (lambda: graduate([1, 2, 3], [0, 5, 10], None, "grabill"), "unknown graduation method"),
+    (lambda: graduate([1, 2, 3], [0, 5, 10], None, "karup_king"), "unknown graduation method"),
     (lambda: graduate([1, 2, 3], [0, 5, 10], None, "mono", johnson=True), "do not apply"),
     (lambda: graduate([1, 2, 3, 4, 5, 6], list(range(0, 30, 5)), None, "beers", johnson=True), "Johnson"),
     (lambda: graduate([1, 2, 3, 4, 5, 6], list(range(0, 30, 5)), None, "sprague", open_width=10),
@@ -94,4 +94,4 @@ def test_clear_errors(call, message: str) -> None:
 
 
 def test_methods_listed() -> None:
-    assert set(METHODS) == {"sprague", "beers", "beers_mod", "mono", "pclm", "uniform"}
+    assert set(METHODS) == {"sprague", "beers", "beers_mod", "grabill", "mono", "pclm", "uniform"}

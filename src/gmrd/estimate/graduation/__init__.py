@@ -1,7 +1,8 @@
 """Age graduation: split grouped counts into single years (DemoTools-style family of functions).
 
 ``graduate(values, age_starts, age_widths, method)`` dispatches to ``graduate_sprague``,
-``graduate_beers`` (ordinary; ``beers_mod`` the modified formula), ``graduate_mono``,
+``graduate_beers`` (ordinary; ``beers_mod`` the modified formula), ``graduate_grabill``,
+``graduate_mono``,
 ``graduate_pclm`` and ``graduate_uniform``; all take the same argument names (see
 :mod:`gmrd.estimate.graduation.base`). Sprague and Beers need 5-year groups; mono, pclm and
 uniform take any widths (wide census groups such as 0-14, 15-24, 25-64, 65+).
@@ -16,6 +17,7 @@ from typing import Any, Literal, get_args
 from gmrd.errors import InputError
 from gmrd.estimate.graduation.base import ArrayLike, GraduationResult, check_groups
 from gmrd.estimate.graduation.beers import graduate_beers
+from gmrd.estimate.graduation.grabill import graduate_grabill
 from gmrd.estimate.graduation.mono import graduate_mono
 from gmrd.estimate.graduation.pclm import graduate_pclm
 from gmrd.estimate.graduation.regroup import (
@@ -29,11 +31,12 @@ from gmrd.estimate.graduation.regroup import (
 from gmrd.estimate.graduation.sprague import graduate_sprague
 from gmrd.estimate.graduation.uniform import graduate_uniform
 
-Method = Literal["sprague", "beers", "beers_mod", "mono", "pclm", "uniform"]
+Method = Literal["sprague", "beers", "beers_mod", "grabill", "mono", "pclm", "uniform"]
 METHODS: tuple[str, ...] = get_args(Method)
 
 _FUNCTIONS: dict[str, Callable[..., GraduationResult]] = {
     "sprague": graduate_sprague, "beers": graduate_beers, "beers_mod": graduate_beers,
+    "grabill": graduate_grabill,
     "mono": graduate_mono, "pclm": graduate_pclm, "uniform": graduate_uniform,
 }
 
@@ -47,7 +50,7 @@ def graduate(values: ArrayLike, age_starts: ArrayLike, age_widths: ArrayLike | N
     values, age_starts, age_widths, open_width
         as in :mod:`gmrd.estimate.graduation.base` (same names in every method).
     method
-        ``"sprague"``, ``"beers"`` (ordinary), ``"beers_mod"`` (modified), ``"mono"``,
+        ``"sprague"``, ``"beers"`` (ordinary), ``"beers_mod"`` (modified), ``"grabill"``, ``"mono"``,
         ``"pclm"`` or ``"uniform"``.
     **options
         method-specific keywords: ``johnson`` (beers, beers_mod); ``lambda_``,
@@ -88,6 +91,6 @@ def graduate(values: ArrayLike, age_starts: ArrayLike, age_widths: ArrayLike | N
 
 __all__ = [
     "CHILD_COHORTS", "METHODS", "Cohort", "GraduationResult", "Method", "check_groups", "graduate",
-    "graduate_beers", "graduate_mono", "graduate_pclm", "graduate_sprague", "graduate_uniform",
+    "graduate_beers", "graduate_grabill", "graduate_mono", "graduate_pclm", "graduate_sprague", "graduate_uniform",
     "parse_cohort", "regroup", "regroup_result", "to_five_year",
 ]
