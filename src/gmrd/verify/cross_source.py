@@ -6,6 +6,8 @@ both, naming the other; curators then reject one. Foreign-born against foreign-c
 the same country and time differ by concept (naturalized immigrants, children born to foreigners in
 the country): that difference is reported as 'info' with the explanation, never as an error.
 Other universes (refugees, asylum seekers, stateless …) are only compared with themselves.
+Two publications of the same data (same country, date and universe, most common cells equal) that
+disagree in some cells (a reprint with a changed figure) are a conflict: the curator keeps one.
 
 The 20 % threshold: UN DESA's published annual rates of change of national migrant stocks are under
 22 % a year in 99 % of countries and periods (IMS 2020, Table 5), so two counts of the same
@@ -23,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from gmrd.verify.frame import concat, findings, fmt, no_findings
+from gmrd.verify.frame import cell_dict, concat, findings, fmt, no_findings
 
 MAX_YEARS = 1.0
 THRESHOLD = 0.20
@@ -80,3 +82,54 @@ def check_cross_source(points: pd.DataFrame, only: set[int] | None = None) -> pd
         out.append(findings(p["id"].to_numpy(), check, severity, [f"{check}:{i}" for i in p["id_b"]], msg,
                             p["total_b"].to_numpy(), p["total"].to_numpy(), cells))
     return concat(out)
+
+
+AGREEING_SHARE = 0.5
+
+
+def edition_pairs(sources: pd.DataFrame) -> pd.DataFrame:
+    """Pairs (id, id_b) of sources with the same country, reference date and universe."""
+    s = sources[["id", "country_code", "reference_date", "universe", "title"]]
+    p = s.merge(s, on=["country_code", "reference_date", "universe"], suffixes=("", "_b"))
+    return p[(p["id"] != p["id_b"]).to_numpy()]
+
+
+def check_conflicting_editions(pairs: pd.DataFrame, cells: pd.DataFrame,
+                               only: set[int] | None = None) -> pd.DataFrame:
+    """Two publications of the same data (same country, date and universe; most common cells equal)
+    that disagree in some cells: a warning on each, listing the cells (the curator rejects one).
+
+    Sources whose common cells mostly differ are different data, left to :func:`check_cross_source`.
+    """
+    if pairs.empty:
+        return no_findings()
+    keys = ["sex", "age_lo", "age_hi", "origin_code"]
+    ids = set(pairs["id"]) | set(pairs["id_b"])
+    c = cells[cells["source_id"].isin(ids)]
+    both = pairs[["id", "id_b", "title_b"]].merge(c, left_on="id", right_on="source_id").merge(
+        c.rename(columns={"source_id": "id_b", "value": "value_b"}), on=["id_b"] + keys)
+    if both.empty:
+        return no_findings()
+    both = both.assign(differs=(np.abs(both["value"] - both["value_b"])
+                                > 0.5 * np.maximum(1.0, 1e-9 * both["value"].abs())).to_numpy())
+    share = both.groupby(["id", "id_b"])["differs"].agg(["mean", "sum", "size"])
+    conflict = share[(share["sum"] > 0) & (share["mean"] < 1 - AGREEING_SHARE)].reset_index()
+    if only is not None:
+        conflict = conflict[conflict["id"].isin(only)]
+    if conflict.empty:
+        return no_findings()
+    diff = both[both["differs"]].merge(conflict[["id", "id_b"]], on=["id", "id_b"])
+    out = []
+    for (i, ib), grp in diff.groupby(["id", "id_b"], sort=True):
+        grp = grp.assign(gap=np.abs(grp["value"] - grp["value_b"])).sort_values("gap", ascending=False)
+        w = grp.iloc[0]
+        where = cell_dict(w["sex"], w["age_lo"], w["age_hi"], w["origin_code"])
+        cells_ = [dict(cell_dict(r.sex, r.age_lo, r.age_hi, r.origin_code, r.value), other=float(r.value_b))
+                  for r in grp.head(10).itertuples()]
+        out.append((i, ib, f"same data as source {ib} ({w['title_b']!r}: same country, date and population, "
+                           f"{int(grp.shape[0])} of {int(share.loc[(i, ib), 'size'])} common cells differ); "
+                           f"largest at {where['sex']}, age {where['age']}, origin {where['origin']}: "
+                           f"{fmt(w['value'])} here, {fmt(w['value_b'])} there", w["value_b"], w["value"], cells_))
+    i, ib, msg, exp, fnd, cells_ = zip(*out)
+    return findings(list(i), "cross_source.conflict", "warning", [f"cross_source.conflict:{x}" for x in ib],
+                    list(msg), list(exp), list(fnd), list(cells_))

@@ -19,7 +19,8 @@ from gmrd.db.engine import get_engine
 from gmrd.errors import InputError
 from gmrd.verify import store
 from gmrd.verify.ages import check_age_groups, check_age_values, check_duplicates
-from gmrd.verify.cross_source import check_cross_source, source_points
+from gmrd.verify.cross_source import (check_conflicting_editions, check_cross_source, edition_pairs,
+                                      source_points)
 from gmrd.verify.dates import check_reference_dates
 from gmrd.verify.frame import concat
 from gmrd.verify.plausibility import check_age_structure, check_sex_ratio
@@ -31,7 +32,7 @@ CHUNK_CELLS = 2_000_000
 CHECKS = ("totals.sex", "totals.age", "totals.origin", "ages.overlap", "ages.gap", "ages.open_group", "ages.invalid",
           "cells.duplicate", "dates.invalid", "dates.future", "dates.title_year", "dates.precision",
           "plausibility.sex_ratio", "plausibility.age_structure", "cross_source.difference",
-          "cross_source.concept", "series.growth")
+          "cross_source.concept", "cross_source.conflict", "series.growth")
 
 
 @dataclass
@@ -76,12 +77,14 @@ def source_chunks(cells: pd.DataFrame, size: int = CHUNK_CELLS) -> Iterator[pd.D
 
 def verify_frames(sources: pd.DataFrame, cells: pd.DataFrame, all_sources: pd.DataFrame | None = None,
                   all_totals: pd.DataFrame | None = None, today: date | None = None,
-                  on_chunk: Callable[[int], None] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                  on_chunk: Callable[[int], None] | None = None, partner_cells: pd.DataFrame | None = None
+                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """All checks over in-memory frames (pure: frames in; findings and series points out).
 
     ``sources``: the checked sources (id, country_code, reference_date, date_precision, universe,
     title); ``cells``: their cells sorted by source. ``all_sources`` / ``all_totals``: every source and
-    its total, for the cross-source and time-series comparisons (default: the checked ones).
+    its total, for the cross-source and time-series comparisons (default: the checked ones);
+    ``partner_cells``: cells of the checked sources and of other editions of them (default: ``cells``).
     """
     universes = sources.set_index("id")["universe"]
     parts, totals = [], []
@@ -100,6 +103,9 @@ def verify_frames(sources: pd.DataFrame, cells: pd.DataFrame, all_sources: pd.Da
     only = set(sources["id"].tolist())
     parts.append(check_cross_source(points, only))
     parts.append(check_time_series(points, only))
+    pairs = edition_pairs(all_sources)
+    parts.append(check_conflicting_editions(pairs[pairs["id"].isin(only)], partner_cells
+                                            if partner_cells is not None else cells, only))
     found = concat(parts)
     title = sources.set_index("id")["title"]
     found.insert(1, "source_title", title.reindex(found["source_id"]).to_numpy())
@@ -126,9 +132,15 @@ def verify(url: str | None = None, source_ids: Iterable[int] | None = None, toda
         else:
             all_sources, all_totals = None, None
         cells = store.load_cells(conn, sources["id"].tolist() if source_ids is not None else None)
+        partner_cells = None
+        if source_ids is not None:
+            pairs = edition_pairs(all_sources)
+            partners = set(pairs.loc[pairs["id"].isin(sources["id"]), "id_b"])
+            if partners:
+                partner_cells = pd.concat([cells, store.load_cells(conn, partners)], ignore_index=True)
     seconds["read"] = time.perf_counter() - t0
     t1 = time.perf_counter()
-    found, points = verify_frames(sources, cells, all_sources, all_totals, today, on_chunk)
+    found, points = verify_frames(sources, cells, all_sources, all_totals, today, on_chunk, partner_cells)
     seconds["check"] = time.perf_counter() - t1
     t2 = time.perf_counter()
     with engine.begin() as conn:

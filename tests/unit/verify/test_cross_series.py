@@ -58,3 +58,19 @@ def test_series_growth_fires_on_a_jump_and_not_on_steady_growth(make_sources):
     found = check_time_series(jump)
     assert list(found["source_id"]) == [3] and found["found"].iloc[0] == 600_000.0
     assert np.log(600_000 / 120_000) / 5 > MAX_RATE
+
+
+def test_reprint_with_a_changed_cell_is_a_conflict_and_an_identical_one_is_not(make_cells, make_sources,
+                                                                              clean_rows):
+    from gmrd.verify.cross_source import check_conflicting_editions, edition_pairs
+
+    sources = make_sources(title=["Census 2009", "Census 2009, revised tables"])
+    original = clean_rows(1)
+    reprint = [(2, *r[1:]) for r in original]
+    pairs = edition_pairs(sources)
+    assert check_conflicting_editions(pairs, make_cells(original + reprint)).empty
+    changed = [(s, sex, lo, hi, o, v + 500 if (sex, lo, hi, o) == (2, 5, 10, 0) else v)
+               for s, sex, lo, hi, o, v in reprint]
+    found = check_conflicting_editions(pairs, make_cells(original + changed))
+    assert sorted(found["source_id"]) == [1, 2] and set(found["check"]) == {"cross_source.conflict"}
+    assert found["cells"].iloc[0][0]["age"] == "5-9"
