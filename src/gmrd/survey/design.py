@@ -167,41 +167,40 @@ class SurveyDesign:
         stratum_codes, labels = (_codes(df, strata) if strata is not None
                                  else (np.zeros(n, dtype=np.int64), ("(all)",)))
         if clusters:
-            ids = [_codes(df, c)[0] for c in clusters]
+            ids = [(codes, len(names)) for codes, names in (_codes(df, c) for c in clusters)]
         else:
-            ids = [np.arange(n, dtype=np.int64)]
-        if int(ids[0].max()) == 0 and not (nest and strata is not None):
+            ids = [(np.arange(n, dtype=np.int64), n)]
+        if ids[0][1] == 1 and not (nest and strata is not None):
             raise DesignError("the design has only one primary sampling unit")
 
         # stage-s units: combination of identifiers of stages 1..s (and the stratum with nest=True)
-        units: list[np.ndarray] = []
-        prefix = stratum_codes if (nest and strata is not None) else None
-        for code in ids:
-            prefix = code if prefix is None else _combine(prefix, code)
+        units: list[tuple[np.ndarray, int]] = []
+        prefix = (stratum_codes, len(labels)) if (nest and strata is not None) else None
+        for code, count in ids:
+            prefix = (code, count) if prefix is None else _combine(prefix, code)
             units.append(prefix)
 
         pops = _fpc_matrix(df, fpc, n_stages) if fpc else None
-        stage_strata = [stratum_codes] + units[:-1]
+        stage_strata = [(stratum_codes, len(labels))] + units[:-1]
         stages: list[Stage] = []
         pop_rows: list[np.ndarray] = []
         samp_rows: list[np.ndarray] = []
         for s in range(n_stages if fpc else 1):
-            unit = units[s]
-            n_units = int(unit.max()) + 1
+            unit, n_units = units[s]
+            row_strata, n_strata = stage_strata[s]
             stratum_of_unit = np.zeros(n_units, dtype=np.int64)
-            stratum_of_unit[unit] = stage_strata[s]
+            stratum_of_unit[unit] = row_strata
             if s == 0 and not nest and strata is not None:
                 _check_nested(stratum_of_unit, unit, stratum_codes, labels, clusters[0] if clusters else "row")
-            n_strata = int(stage_strata[s].max()) + 1
             n_sampled = np.bincount(stratum_of_unit, minlength=n_strata).astype(np.float64)
             if pops is None:
                 pop = np.full(n_strata, np.inf)
             else:
-                pop = _stratum_constant(pops[s], stage_strata[s], n_strata, n_sampled, s, labels)
+                pop = _stratum_constant(pops[s], row_strata, n_strata, n_sampled, s, labels)
             stages.append(Stage(unit, n_units, stratum_of_unit, n_sampled, pop))
             if weights is None and pops is not None:
-                pop_rows.append(pop[stage_strata[s]])
-                samp_rows.append(n_sampled[stage_strata[s]])
+                pop_rows.append(pop[row_strata])
+                samp_rows.append(n_sampled[row_strata])
 
         w = _weights(df, weights, pop_rows if pops is not None else None, samp_rows)
         _check_lonely(stages, lonely_psu, labels)
@@ -223,7 +222,7 @@ def _first_missing(series: pd.Series) -> int | None:
 def _codes(df: pd.DataFrame, name: str) -> tuple[np.ndarray, tuple[object, ...]]:
     """Integer codes 0..k-1 of a design column (error on missing values), and the sorted labels."""
     series = df[name]
-    row = _first_missing(series)
+    row = None if pd.api.types.is_integer_dtype(series.dtype) else _first_missing(series)
     if row is not None:
         raise DesignError(f"field '{name}', row {row}: missing value in a design variable")
     codes, labels = level_codes(series)
@@ -250,11 +249,10 @@ def level_codes(series: pd.Series) -> tuple[np.ndarray, list[Any]]:
     return codes.astype(np.int64, copy=False), list(uniques.tolist())
 
 
-def _combine(outer: np.ndarray, inner: np.ndarray) -> np.ndarray:
-    """Codes of the (outer, inner) combinations."""
-    key = outer * (int(inner.max()) + 1) + inner
-    codes, _ = pd.factorize(key, sort=False)
-    return codes.astype(np.int64, copy=False)
+def _combine(outer: tuple[np.ndarray, int], inner: np.ndarray) -> tuple[np.ndarray, int]:
+    """Codes of the (outer, inner) combinations, and their number."""
+    codes, labels = level_codes(pd.Series(outer[0] * (int(inner.max()) + 1) + inner))
+    return codes, len(labels)
 
 
 def _check_nested(stratum_of_unit: np.ndarray, psu: np.ndarray, stratum: np.ndarray,
@@ -309,11 +307,11 @@ def _weights(df: pd.DataFrame, name: str | None, pop_rows: list[np.ndarray] | No
              samp_rows: list[np.ndarray]) -> np.ndarray:
     if name is not None:
         values = pd.to_numeric(df[name], errors="coerce")
-        row = _first_missing(values)
-        if row is not None:
-            raise DesignError(f"field '{name}', row {row}: weight is missing or not a number")
-        w = values.to_numpy(dtype=np.float64)
-        if not w.min() > 0:
+        w = values.to_numpy(dtype=np.float64, na_value=np.nan)
+        if not w.min() > 0:  # also catches NaN
+            row = _first_missing(values)
+            if row is not None:
+                raise DesignError(f"field '{name}', row {row}: weight is missing or not a number")
             bad = np.flatnonzero(~(w > 0))
             raise DesignError(f"field '{name}', row {int(bad[0]) + 1}: weight must be > 0, "
                               f"not {w[bad[0]]:g}")
