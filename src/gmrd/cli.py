@@ -4,19 +4,39 @@ from __future__ import annotations
 
 import typer
 
-from gmrd.commands import database, survey_eq5d
+from gmrd.commands import (database, demo, estimate, graduate, survey_eq5d, survey_estimate, verify,
+                           web)
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="Global Migration Research Database: import, verify, estimate, publish.")
 
 app.command("init")(database.init)
 app.command("import")(database.import_)
+app.command("verify")(verify.verify)
+app.command("review")(verify.review)
+app.command("estimate")(estimate.estimate)
 app.command("export")(database.export)
+app.command("graduate")(graduate.graduate)
+app.command("serve")(web.serve)
 app.command("backup")(database.backup)
 app.command("restore")(database.restore)
+app.command("demo")(demo.demo)
+
+users = typer.Typer(no_args_is_help=True, help="Web users and their roles.")
+app.add_typer(users, name="users")
+users.command("add")(web.users_add)
+users.command("list")(web.users_list)
+users.command("disable")(web.users_disable)
+users.command("enable")(web.users_enable)
+
+tokens = typer.Typer(no_args_is_help=True, help="API bearer tokens (stored hashed, revocable).")
+app.add_typer(tokens, name="tokens")
+tokens.command("create")(web.tokens_create)
+tokens.command("revoke")(web.tokens_revoke)
 
 survey = typer.Typer(no_args_is_help=True, help="Left-behind survey toolkit: scoring and design-based analysis.")
 app.add_typer(survey, name="survey")
+survey.command("estimate")(survey_estimate.survey_estimate)
 survey.command("eq5d")(survey_eq5d.survey_eq5d)
 
 if __name__ == "__main__":

@@ -64,6 +64,10 @@ def export(
                 from gmrd.export.tabulations import export_tabulations
 
                 n = export_tabulations(conn, output, format)
+            elif what == "estimates":
+                from gmrd.export.estimates import export_estimates
+
+                n = export_estimates(conn, output, format, revision)
             else:
                 raise GmrdError(f"unknown export {what!r}: use tabulations or estimates")
         err_console.print(f"wrote {n:,} rows to {output}")
