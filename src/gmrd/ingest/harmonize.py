@@ -35,6 +35,11 @@ def _map_unique(labels: pd.Series, rows: pd.Series, parse: Callable[[Any], Any],
         except InputError as exc:
             row = int(rows[labels == label].iloc[0])
             raise exc.located(file=file, row=row, field=field) from None
+        except (ValueError, OverflowError) as exc:  # a parser's own conversion failed: still a bad label
+            row = int(rows[labels == label].iloc[0])
+            shown = label[0] if isinstance(label, tuple) else label
+            raise InputError(f"unreadable label {str(shown)[:80]!r} ({exc.__class__.__name__}: "
+                             f"{str(exc)[:80]})", file=file, row=row, field=field) from None
     return labels.map(resolved)
 
 
