@@ -32,7 +32,7 @@ from gmrd.ingest import un_long
 kind, url = {kind!r}, {url!r}
 cols = "tabulation_id, sex, age_lo, age_hi, origin_code, value, row, sex_label, age_label, origin_label"
 ddl = ("CREATE TABLE raw_cells (id {{pk}}, tabulation_id INTEGER NOT NULL, sex SMALLINT NOT NULL, "
-       "age_lo SMALLINT NOT NULL, age_hi SMALLINT, origin_code INTEGER NOT NULL, value FLOAT NOT NULL, "
+       "age_lo INTEGER NOT NULL, age_hi INTEGER, origin_code INTEGER NOT NULL, value FLOAT NOT NULL, "
        "row INTEGER, sex_label VARCHAR(60), age_label VARCHAR(60), origin_label VARCHAR(200))")
 if kind == "sqlite":
     con = sqlite3.connect(url)

@@ -99,14 +99,18 @@ class Tabulation(Base):
 
 
 class Cell(Base):
-    """One number of a tabulation, with the file's own labels kept for checking."""
+    """One number of a tabulation, with the file's own labels kept for checking.
+
+    Ages are stored as published, even implausible ones (the UN corpus has a few ages such as 45055,
+    spreadsheet dates where an age group was meant): verification flags them, import keeps them.
+    """
 
     __tablename__ = "cells"
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     tabulation_id: Mapped[int] = mapped_column(sa.ForeignKey("tabulations.id"), index=True)
     sex: Mapped[int] = mapped_column(sa.SmallInteger)
-    age_lo: Mapped[int] = mapped_column(sa.SmallInteger)
-    age_hi: Mapped[int | None] = mapped_column(sa.SmallInteger)
+    age_lo: Mapped[int] = mapped_column(sa.Integer)
+    age_hi: Mapped[int | None] = mapped_column(sa.Integer)
     origin_code: Mapped[int]
     value: Mapped[float] = mapped_column(sa.Float)
     row: Mapped[int | None]
