@@ -408,3 +408,78 @@ def sources_of_file(conn: Connection, checksum: str) -> list[int]:
 
     return list(conn.scalars(sa.select(Tabulation.source_id).join(ImportedFile, ImportedFile.id == Tabulation.file_id)
                              .where(ImportedFile.checksum == checksum).distinct().order_by(Tabulation.source_id)))
+
+
+ESTIMATION_UNIVERSES = (0, 1, 3, 4, 5)
+ESTIMATION_COLUMNS = ("source_id", "country_code", "reference_date", "source_type", "universe",
+                      "source_title", "sex", "age_lo", "age_hi", "origin_code", "value")
+#: origin code of rows that :func:`estimation_cells` summed over origins in SQL
+ORIGINS_SUMMED = -1
+
+
+def estimation_cells(conn: Connection, aggregate_origins: list[int]) -> pd.DataFrame:
+    """Cells of accepted sources the estimates use (universes total, citizens, foreign-born,
+    foreign citizens, native-born): the all-origins cells, and for sources without them the sum
+    over origins (``aggregate_origins`` excluded) with origin code :data:`ORIGINS_SUMMED`."""
+    base = (sa.select(Source.id.label("source_id"), Source.country_code, Source.reference_date,
+                      Source.source_type, Source.universe, Source.title.label("source_title"))
+            .join(Tabulation, Tabulation.source_id == Source.id)
+            .join(Cell, Cell.tabulation_id == Tabulation.id)
+            .where(Source.status == "accepted", Source.universe.in_(ESTIMATION_UNIVERSES)))
+    direct = base.add_columns(Cell.sex, Cell.age_lo, Cell.age_hi, Cell.origin_code, Cell.value).where(
+        Cell.origin_code == 0)
+    c2, t2 = sa.orm.aliased(Cell), sa.orm.aliased(Tabulation)
+    has_total = (sa.select(sa.literal(1)).select_from(c2).join(t2, t2.id == c2.tabulation_id)
+                 .where(t2.source_id == Source.id, c2.origin_code == 0).exists())
+    summed = (base.add_columns(Cell.sex, Cell.age_lo, Cell.age_hi,
+                               sa.literal(ORIGINS_SUMMED).label("origin_code"),
+                               sa.func.sum(Cell.value).label("value"))
+              .where(~has_total, Cell.origin_code.not_in(aggregate_origins))
+              .group_by(Source.id, Source.country_code, Source.reference_date, Source.source_type,
+                        Source.universe, Source.title, Cell.sex, Cell.age_lo, Cell.age_hi))
+    frames = []
+    for query in (direct, summed):
+        result = conn.execute(query)
+        frames.append(pd.DataFrame(result.all(), columns=list(ESTIMATION_COLUMNS)))
+    out = pd.concat(frames, ignore_index=True)
+    out["age_hi"] = pd.array(out["age_hi"], dtype="Int64")
+    return out.sort_values(["source_id", "sex", "age_lo", "origin_code"], kind="stable").reset_index(drop=True)
+
+
+def accepted_sources(conn: Connection) -> pd.DataFrame:
+    """``source_id, country_code, reference_date, source_type, universe, title, file_checksum``."""
+    from gmrd.db.models import ImportedFile
+
+    query = (sa.select(Source.id.label("source_id"), Source.country_code, Source.reference_date,
+                       Source.source_type, Source.universe, Source.title, ImportedFile.checksum)
+             .join(ImportedFile, ImportedFile.id == Source.file_id)
+             .where(Source.status == "accepted").order_by(Source.id))
+    return pd.DataFrame(conn.execute(query).all(),
+                        columns=["source_id", "country_code", "reference_date", "source_type", "universe",
+                                 "title", "file_checksum"])
+
+
+def revision_estimates(conn: Connection, name: str | None = None) -> tuple[dict, pd.DataFrame]:
+    """The revision ``name`` (newest if None) as (row dict with name and manifest, estimates frame)."""
+    from gmrd.db.models import Estimate, Revision
+    from gmrd.errors import NotFound
+
+    query = sa.select(Revision.id, Revision.name, Revision.created_at, Revision.manifest)
+    query = query.where(Revision.name == name) if name else query.order_by(Revision.id.desc()).limit(1)
+    row = conn.execute(query).first()
+    if row is None:
+        raise NotFound(f"no estimates revision named {name!r}" if name else "no estimates revision yet: "
+                       "run gmrd estimate")
+    est = pd.DataFrame(conn.execute(
+        sa.select(Estimate.area_code, Estimate.year, Estimate.sex, Estimate.age_lo, Estimate.age_hi,
+                  Estimate.value, Estimate.lower, Estimate.upper, Estimate.flags)
+        .where(Estimate.revision_id == row.id)
+        .order_by(Estimate.area_code, Estimate.year, Estimate.sex, Estimate.age_lo, Estimate.age_hi)).all(),
+        columns=["area_code", "year", "sex", "age_lo", "age_hi", "value", "lower", "upper", "flags"])
+    return {"id": row.id, "name": row.name, "created_at": row.created_at, "manifest": row.manifest}, est
+
+
+def revision_names(conn: Connection) -> list[str]:
+    from gmrd.db.models import Revision
+
+    return list(conn.scalars(sa.select(Revision.name).order_by(Revision.id)))

@@ -43,7 +43,8 @@ def partition(age_lo: npt.ArrayLike, age_hi: npt.ArrayLike, values: npt.ArrayLik
     ``age_hi`` NaN marks open groups. Returns (values, starts, widths with NaN for an open end).
     """
     lo = np.asarray(age_lo, dtype=float)
-    hi = np.asarray(pd.array(age_hi, dtype="Float64").to_numpy(dtype=float, na_value=np.nan))
+    hi = (np.asarray(age_hi, dtype=float) if isinstance(age_hi, np.ndarray)
+          else pd.array(age_hi, dtype="Float64").to_numpy(dtype=float, na_value=np.nan))
     val = np.asarray(values, dtype=float)
     keep = lo >= 0
     lo, hi, val = lo[keep], hi[keep], val[keep]
@@ -95,27 +96,39 @@ def fine_groups(values: FloatArray, starts: FloatArray, widths: FloatArray, meth
 def age_share_points(ages: pd.DataFrame, method: Method, years: Sequence[int]) -> pd.DataFrame:
     """Fine-group shares of the age tabulations nearest each reference year, per country and sex.
 
-    ``ages`` has ``country_code, t, source_title, sex, age_lo, age_hi, value``. Returns
+    ``ages`` has ``country_code, t, sex, age_lo, age_hi, value`` (one tabulation per country, sex
+    and date; where several sources share a date the first in sort order is used). Returns
     ``country_code, sex, t`` and one column per fine group (shares summing to 1).
     """
     targets = mid_year(np.asarray(years))
+    frame = ages.sort_values(["country_code", "sex", "t", "age_lo"], kind="stable")
+    code = frame["country_code"].to_numpy(np.int64)
+    sex = frame["sex"].to_numpy(np.int64)
+    t = frame["t"].to_numpy(float)
+    lo = frame["age_lo"].to_numpy(float)
+    hi = pd.array(frame["age_hi"], dtype="Float64").to_numpy(dtype=float, na_value=np.nan)
+    val = frame["value"].to_numpy(float)
+    new_series = np.r_[True, (code[1:] != code[:-1]) | (sex[1:] != sex[:-1])]
+    new_tab = new_series | np.r_[True, t[1:] != t[:-1]]
+    tab_start = np.flatnonzero(new_tab)
+    tab_end = np.r_[tab_start[1:], len(t)]
+    series_of_tab = np.cumsum(new_series)[tab_start] - 1
     rows = []
-    for (country, sex), group in ages.groupby(["country_code", "sex"], sort=True):
-        dates = np.sort(group["t"].unique())
-        nearest = set(dates[np.abs(dates[:, None] - targets[None, :]).argmin(axis=0)].tolist())
-        for t in sorted(nearest):
-            tab = group[group["t"] == t]
-            tab = tab.groupby(["age_lo", "age_hi"], dropna=False, as_index=False)["value"].max()
-            chain = partition(tab["age_lo"], tab["age_hi"], tab["value"])
+    for s_id in np.unique(series_of_tab):
+        tabs = np.flatnonzero(series_of_tab == s_id)
+        dates = t[tab_start[tabs]]
+        nearest = np.unique(np.abs(dates[:, None] - targets[None, :]).argmin(axis=0))
+        for k in tabs[nearest]:
+            a, b = tab_start[k], tab_end[k]
+            chain = partition(lo[a:b], hi[a:b], val[a:b])
             if chain is None or chain[0].sum() <= 0:
                 continue
             try:
                 fine = fine_groups(*chain, method=method)
             except InputError:
                 continue
-            if fine.sum() <= 0:
-                continue
-            rows.append((country, sex, t, *(fine / fine.sum())))
+            if fine.sum() > 0:
+                rows.append((int(code[a]), int(sex[a]), float(t[a]), *(fine / fine.sum())))
     return pd.DataFrame(rows, columns=["country_code", "sex", "t", *FINE_LABELS])
 
 

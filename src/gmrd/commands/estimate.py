@@ -1,0 +1,68 @@
+"""Commands of the estimation pipeline: ``gmrd estimate`` and ``gmrd export estimates``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from gmrd.commands.common import console, err_console, print_json, reporting_errors
+from gmrd.db import schema
+from gmrd.db.engine import get_engine
+from gmrd.estimate.dates import parse_years
+from gmrd.estimate.pipeline import Params
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+
+
+def estimate(
+    years: Annotated[str, typer.Option(help="Years START:END:STEP (1 July of each).")] = "1990:2020:5",
+    revision: Annotated[str | None, typer.Option(help="Name of the new revision (default: rev-<time>).")
+                        ] = None,
+    compare: Annotated[tuple[str, str] | None, typer.Option(
+        help="Compare two stored revisions OLD NEW instead of estimating.")] = None,
+    top: Annotated[int, typer.Option(help="How many changes --compare lists.")] = 20,
+    json: JsonOption = False,
+) -> None:
+    """Estimate migrant stocks by country, region, sex and age from the accepted sources, or compare
+    two revisions (--compare OLD NEW: the largest changes and their cause)."""
+    from gmrd.estimate.run import compare_revisions, run_estimate
+
+    with reporting_errors():
+        schema.upgrade()
+        if compare:
+            changes = compare_revisions(compare[0], compare[1], top)
+            if json:
+                print_json({"old": compare[0], "new": compare[1],
+                            "changes": changes.astype(object).where(changes.notna(), None).to_dict("records")})
+                return
+            table = Table("area", "year", "old", "new", "change %", "cause", title="Largest changes")
+            for r in changes.itertuples(index=False):
+                table.add_row(str(r.area_code), str(r.year), f"{r.old:,.0f}", f"{r.new:,.0f}",
+                              f"{r.change_pct:+.1f}", r.cause)
+            console.print(table)
+            return
+        err_console.print("estimating …")
+        report = run_estimate(Params(years=tuple(parse_years(years))), revision)
+    if json:
+        print_json({"revision": report.revision, "areas": report.areas, "years": report.years,
+                    "rows": report.rows})
+        return
+    console.print(f"revision {report.revision}: {report.rows:,} estimates for {report.areas} areas, "
+                  f"years {report.years[0]}-{report.years[-1]}")
+
+
+def export_estimates(
+    format: Annotated[str, typer.Option("--format", help="csv, xlsx or sdmx-csv")] = "csv",
+    output: Annotated[Path, typer.Option("-o", "--output", help="File to write.")] = Path("estimates.csv"),
+    revision: Annotated[str | None, typer.Option(help="Revision (default: newest).")] = None,
+) -> None:
+    """Export an estimates revision (CSV, XLSX or SDMX-CSV with the documented data structure)."""
+    from gmrd.export.estimates import export_estimates as write
+
+    with reporting_errors():
+        with get_engine().connect() as conn:
+            n = write(conn, output, format, revision)
+        err_console.print(f"wrote {n:,} rows to {output}")

@@ -1,0 +1,110 @@
+"""Run the estimation pipeline on the database: read accepted cells, write one revision.
+
+The only module of :mod:`gmrd.estimate` that touches the database (through
+:mod:`gmrd.db.queries`); the statistics are in :func:`gmrd.estimate.pipeline.estimate`. The
+revision row and all its estimates are written in one transaction.
+
+References
+----------
+.. [1] United Nations, Department of Economic and Social Affairs, Population Division (2020).
+   International Migrant Stock 2020: Documentation (POP/DB/MIG/Stock/Rev.2020).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+
+from gmrd import __version__
+from gmrd.db import queries
+from gmrd.db.engine import get_engine
+from gmrd.db.models import Estimate, Revision
+from gmrd.errors import GmrdError, InputError
+from gmrd.estimate.children import OUTPUT_GROUPS
+from gmrd.estimate.pipeline import ALTERNATIVES, Params, estimate
+from gmrd.estimate.population import population_checksum
+from gmrd.estimate.revisions import compare, manifest
+from gmrd.reference.countries import AGGREGATE_KINDS, countries
+
+
+@dataclass
+class RunReport:
+    revision: str
+    areas: int
+    years: list[int]
+    rows: int
+
+
+def aggregate_origin_codes() -> list[int]:
+    table = countries()
+    return [int(c) for c in table.index[table["kind"].isin(AGGREGATE_KINDS)]]
+
+
+def load_cells(url: str | None = None) -> pd.DataFrame:
+    """The accepted cells the pipeline needs (see :func:`gmrd.db.queries.estimation_cells`)."""
+    with get_engine(url).connect() as conn:
+        return queries.estimation_cells(conn, aggregate_origin_codes())
+
+
+def run_estimate(params: Params = Params(), name: str | None = None, url: str | None = None
+                 ) -> RunReport:
+    """Estimate from the accepted sources and store the revision ``name`` (default: ``rev-<UTC time>``).
+
+    Raises
+    ------
+    GmrdError
+        when no source is accepted or the revision name is taken (nothing is written).
+    """
+    engine = get_engine(url)
+    with engine.connect() as conn:
+        cells = queries.estimation_cells(conn, aggregate_origin_codes())
+        sources = queries.accepted_sources(conn)
+        taken = set(queries.revision_names(conn))
+    if cells.empty:
+        raise GmrdError("no accepted sources with migrant stock data: import, verify and review first")
+    name = name or f"rev-{dt.datetime.now(dt.timezone.utc):%Y%m%d-%H%M%S}"
+    if name in taken:
+        raise InputError(f"revision {name!r} exists already: choose another name", field="--revision")
+    out = estimate(cells, params)
+    doc = manifest(sources, cells, {**params.as_dict(), "alternatives": list(ALTERNATIVES)},
+                   population_checksum(), __version__)
+    store(out, name, doc, url)
+    return RunReport(revision=name, areas=int(out["area_code"].nunique()), years=list(params.years),
+                     rows=len(out))
+
+
+def store(estimates: pd.DataFrame, name: str, doc: dict[str, Any], url: str | None = None) -> int:
+    """Write the revision and its estimates in one transaction; returns the revision id."""
+    bounds = estimates["age"].map(OUTPUT_GROUPS)
+    frame = pd.DataFrame({
+        "area_code": estimates["area_code"].astype(np.int64), "year": estimates["year"].astype(np.int64),
+        "sex": estimates["sex"].astype(np.int64), "age_lo": bounds.str[0].astype(np.int64),
+        "age_hi": bounds.str[1], "value": estimates["value"].astype(float),
+        "lower": estimates["lower"].astype(float), "upper": estimates["upper"].astype(float),
+        "flags": estimates["flags"].astype(str)})
+    with get_engine(url).begin() as conn:
+        rev_id = conn.scalar(sa.insert(Revision).returning(Revision.id), {"name": name, "manifest": doc})
+        records = [dict(revision_id=rev_id, area_code=a, year=y, sex=s, age_lo=lo,
+                        age_hi=None if hi is None or pd.isna(hi) else int(hi), value=v, lower=lw,
+                        upper=up, flags=f)
+                   for a, y, s, lo, hi, v, lw, up, f in zip(*(frame[c].tolist() for c in frame.columns))]
+        for start in range(0, len(records), 50_000):
+            conn.execute(sa.insert(Estimate), records[start:start + 50_000])
+    return int(rev_id)
+
+
+def compare_revisions(old: str, new: str, top: int = 20, url: str | None = None) -> pd.DataFrame:
+    """:func:`gmrd.estimate.revisions.compare` of two stored revisions."""
+    from gmrd.estimate.revisions import age_labels
+
+    with get_engine(url).connect() as conn:
+        old_rev, old_est = queries.revision_estimates(conn, old)
+        new_rev, new_est = queries.revision_estimates(conn, new)
+    for frame in (old_est, new_est):
+        frame["age"] = age_labels(frame["age_lo"], frame["age_hi"])
+    return compare(old_est, new_est, old_rev["manifest"], new_rev["manifest"], top)
