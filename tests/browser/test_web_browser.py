@@ -1,0 +1,57 @@
+"""A partner's visit in a real browser: log in, filter tabulations, open a country, see its chart,
+download a CSV and check it, log out. No console errors (so no Content-Security-Policy violations)."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_partner_visit(server, browser, webdata, tmp_path):
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+
+    page.goto(server + "/countries/218")
+    assert page.url.startswith(server + "/login?next=")
+    page.fill("#name", "ana")
+    page.fill("#password", webdata.PASSWORDS["ana"])
+    page.click("button[type=submit]")
+    page.wait_for_url(server + "/countries/218")
+
+    page.goto(server + "/tabulations")
+    assert page.inner_text("#result-count") == "3"
+    page.check("input[name=country][value='218']")
+    page.click("text=Apply filters")
+    page.wait_for_url("**/tabulations?**country=218**")
+    assert page.inner_text("#result-count") == "2"
+
+    page.click("#tabulations >> text=Ecuador >> nth=0")
+    page.wait_for_url(server + "/countries/218")
+    page.wait_for_selector("#series-chart[data-rendered=true] svg.main-svg", timeout=20_000)
+    page.wait_for_selector("#pyramid-chart[data-rendered=true] svg.main-svg", timeout=20_000)
+    assert page.locator("#series-chart .scatterlayer .trace").count() >= 3
+    page.screenshot(path=str(tmp_path / "country.png"), full_page=True)
+
+    with page.expect_download() as info:
+        page.click(".downloads >> text=CSV >> nth=0")
+    saved = tmp_path / "download.csv"
+    info.value.save_as(saved)
+    with saved.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows and set(rows[0]) == {"revision", "area_code", "area_name", "year", "sex", "age", "value", "lower",
+                                     "upper"}
+    assert {r["area_name"] for r in rows} == {"Ecuador"}
+    assert {"0-17", "0-19", "total"} <= {r["age"] for r in rows}
+
+    page.click("header >> text=Log out")
+    page.wait_for_url(server + "/login")
+    page.goto(server + "/")
+    assert page.url.startswith(server + "/login")
+    assert problems == [], problems
+    context.close()
