@@ -94,3 +94,41 @@ def error_by_year(estimates: pd.DataFrame, published: pd.DataFrame, inside: pd.D
     merged["ape"] = 100 * (merged["value"] - merged["value_pub"]).abs() / merged["value_pub"]
     table = merged.groupby(["year", "inside"])["ape"].agg(["median", "size"]).reset_index()
     return table.rename(columns={"median": "median_ape", "size": "countries"})
+
+
+def cells_from_un_long(frame: pd.DataFrame) -> pd.DataFrame:
+    """The UN long format (LocID, sex, LocIDorg, yearref, age, agelength, PopulationUniverse,
+    source, value) as pipeline cells, with the decimal year kept as ``t`` (benchmarks and tests)."""
+    from gmrd.ingest.un_long import source_type_of
+
+    src = frame["source"].astype("category")
+    types = src.cat.categories.map(source_type_of)
+    hi = (frame["age"] + frame["agelength"]).where(frame["agelength"] > 0)
+    cells = pd.DataFrame({
+        "country_code": frame["LocID"].astype(np.int64), "t": frame["yearref"].astype(float),
+        "reference_date": frame["yearref"].astype(float), "universe": frame["PopulationUniverse"].astype(np.int64),
+        "source_title": src.astype(str), "source_type": np.asarray(types)[src.cat.codes],
+        "sex": frame["sex"].astype(np.int64), "age_lo": frame["age"].clip(lower=-1).astype(np.int64),
+        "age_hi": pd.array(hi, dtype="Int64"), "origin_code": frame["LocIDorg"].astype(np.int64),
+        "value": frame["value"].astype(float)})
+    cells["source_id"] = cells.groupby(["country_code", "t", "universe", "source_title"], sort=True).ngroup()
+    return cells
+
+
+def reproduction(cells: pd.DataFrame, published: pd.DataFrame, universe_of: dict[int, int],
+                 years: Sequence[int], **choices: object) -> pd.DataFrame:
+    """gmrd totals vs the naive baseline against ``published``: ``year, inside, gmrd, baseline, countries``."""
+    from gmrd.estimate.pipeline import Params, with_choice
+    from gmrd.estimate.selection import select_points
+    from gmrd.estimate.totals import mid_year_totals
+
+    cells = cells[cells["country_code"].isin(list(universe_of))]
+    base = naive_baseline(baseline_points(cells, universe_of), years)
+    params = with_choice(Params(years=tuple(years)), dict(choices))
+    series, _, _ = select_points(cells, params.selection)
+    ours = mid_year_totals(series, years, form=params.form, extrapolation=params.extrapolation,
+                           min_span=params.min_span)
+    inside = base[["country_code", "year", "inside"]]
+    a = error_by_year(ours, published, inside).rename(columns={"median_ape": "gmrd"})
+    b = error_by_year(base, published, inside).rename(columns={"median_ape": "baseline"})
+    return a.drop(columns="countries").merge(b, on=["year", "inside"])
