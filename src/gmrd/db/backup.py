@@ -27,8 +27,11 @@ from gmrd.db.models import Base
 from gmrd.errors import GmrdError
 
 FORMAT = "gmrd-backup"
+VERSION = 2
 CHUNK = 200_000
 NULL = "\\N"
+ESCAPE = "\\"
+"""Version 2: text starting with a backslash gets one more, so that the text "\\N" is not read as NULL."""
 
 
 def _revision(conn: Connection) -> str:
@@ -42,13 +45,16 @@ def _encode(frame: pd.DataFrame, table: sa.Table) -> pd.DataFrame:
         elif isinstance(column.type, sa.JSON):
             frame[column.name] = frame[column.name].map(
                 lambda v: None if v is None else json.dumps(v, sort_keys=True))
+        if frame[column.name].dtype == object:
+            frame[column.name] = frame[column.name].map(
+                lambda v: ESCAPE + v if isinstance(v, str) and v.startswith(ESCAPE) else v)
     return frame
 
 
 def backup(out: Path, url: str | None = None) -> dict[str, object]:
     """Write every table of the database to ``out``; returns the manifest."""
     engine = get_engine(url)
-    manifest: dict[str, object] = {"format": FORMAT, "version": 1, "gmrd": __version__,
+    manifest: dict[str, object] = {"format": FORMAT, "version": VERSION, "gmrd": __version__,
                                    "created_at": datetime.now(timezone.utc).isoformat(), "tables": {}}
     tables: dict[str, dict[str, object]] = {}
     with engine.connect() as conn, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -110,9 +116,13 @@ def verify_backup(path: Path) -> dict:
     return manifest
 
 
-def _decode(frame: pd.DataFrame, table: sa.Table) -> pd.DataFrame:
-    """Text as written by backup() is what both drivers take, except booleans (stored as 0/1)."""
+def _decode(frame: pd.DataFrame, table: sa.Table, version: int) -> pd.DataFrame:
+    """Text as written by backup() is what both drivers take, except booleans (stored as 0/1) and
+    text that started with a backslash (escaped with one more from version 2)."""
     for column in table.columns:
+        if version >= 2:
+            frame[column.name] = frame[column.name].map(
+                lambda v: v[1:] if isinstance(v, str) and v.startswith(ESCAPE) else v)
         if isinstance(column.type, sa.Boolean):
             frame[column.name] = frame[column.name].map({"True": "1", "False": "0", "1": "1", "0": "0"})
     return frame
@@ -136,7 +146,7 @@ def restore(path: Path, url: str | None = None) -> dict:
             with zf.open(f"tables/{table.name}.csv") as member:
                 for frame in pd.read_csv(member, chunksize=CHUNK, dtype=str, keep_default_na=False,
                                          na_values=[NULL]):
-                    bulk_insert(conn, table.name, columns, _decode(frame, table))
+                    bulk_insert(conn, table.name, columns, _decode(frame, table, int(manifest.get("version", 1))))
             if conn.dialect.name == "postgresql" and "id" in columns:
                 conn.exec_driver_sql(
                     f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
