@@ -49,7 +49,8 @@ class Estimate:
         """Confidence interval at ``level``.
 
         ``"t"`` uses Student's t with the design degrees of freedom (R's ``confint(..., df=degf(d))``;
-        R's ``confint`` default is the normal quantile). ``"logit"`` and ``"korn-graubard"`` are
+        R's ``confint`` default is the normal quantile; with df ≤ 0, e.g. a domain in one PSU, the normal
+        quantile is used here too). ``"logit"`` and ``"korn-graubard"`` are
         R's ``svyciprop(method="logit")`` and ``svyciprop(method="beta")``.
 
         References

@@ -3,8 +3,9 @@
 Each design has random strata, one- or two-stage clusters (unique or nested PSU codes), weights or
 fpc-derived weights, finite population corrections, missing values and single-PSU strata handled by
 ``lonely_psu`` adjust/remove/certainty/average. R (``apt-get install r-cran-survey``) computes svymean,
-svytotal, svyby, svyratio, factor proportions, svyttest and svychisq on the same CSV files, and gmrd must
-agree. Skipped only when Rscript is missing on a developer machine; in CI (CI=true) it must run.
+svytotal, svyby, svyratio, factor proportions, svyciprop (logit and Korn-Graubard intervals), svyttest
+and svychisq on the same CSV files, and gmrd must agree. Skipped only when Rscript is missing on a
+developer machine; in CI (CI=true) it must run.
 """
 
 from __future__ import annotations
@@ -60,6 +61,10 @@ for (i in seq_len(nrow(manifest))) {
   add(m$id, "ratio", "", coef(s), SE(s))
   s <- suppressWarnings(svymean(~cat, des, na.rm = TRUE))
   add(m$id, "prop", sub("^cat", "", names(coef(s))), coef(s), SE(s))
+  for (method in c("logit", "beta")) {
+    s <- suppressWarnings(svyciprop(~I(cat == "p"), des, method = method))
+    add(m$id, paste0("ciprop_", method), "", confint(s)[1], confint(s)[2])
+  }
   s <- suppressWarnings(svyttest(y ~ g2, des))
   add(m$id, "ttest", "", s$estimate, s$statistic, s$parameter)
   s <- suppressWarnings(svychisq(~dom + cat, des))
@@ -186,6 +191,13 @@ def test_random_design_matches_r(index: int, r_results: tuple[list[dict[str, Any
     check("ratio", "", est.value, est.se)
     for level, est in proportion(design, "cat").items():
         check("prop", level, est.value, est.se)
+    for method, r_method in (("logit", "logit"), ("korn-graubard", "beta")):
+        low, high = proportion(design, "cat", ci_method=method)["p"].ci(0.95)  # type: ignore[arg-type]
+        want = expected(f"ciprop_{r_method}")
+        if np.isfinite(want["estimate"]) and np.isfinite(want["se"]) and want["se"] < 1:
+            assert (low, high) == pytest.approx((want["estimate"], want["se"]), rel=1e-6), method
+        else:  # R's confint.svyglm turns t(df=1) into a normal level of 1 - 2e-37 = 1: (0, NaN)
+            assert design.degrees_of_freedom <= 1 and 0 <= low < high <= 1
 
     design.data["g2"] = design.data["dom"] == "a"
     test = ttest(design, "y", "g2")
