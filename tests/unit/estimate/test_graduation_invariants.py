@@ -95,3 +95,23 @@ def test_clear_errors(call, message: str) -> None:
 
 def test_methods_listed() -> None:
     assert set(METHODS) == {"sprague", "beers", "beers_mod", "grabill", "mono", "pclm", "uniform"}
+
+
+@pytest.mark.parametrize("method", ["sprague", "beers", "beers_mod", "grabill"])
+def test_keep_infant(method: str) -> None:
+    values = [1000.0, 3900.0, 4800.0, 4700.0, 4500.0, 4300.0, 4000.0, 9000.0]
+    starts, widths = [0, 1, 5, 10, 15, 20, 25, 30], [1, 4, 5, 5, 5, 5, 5, None]
+    out = graduate(values, starts, widths, method, keep_infant=True)
+    assert out.values[0] == 1000.0
+    assert out.values[1:5].sum() == pytest.approx(3900.0)
+    plain = graduate(values, starts, widths, method)  # ages 5+ untouched
+    np.testing.assert_allclose(plain.values[5:], out.values[5:])
+
+
+def test_missing_markers_and_text() -> None:
+    pd = pytest.importorskip("pandas")
+    widths = pd.array([5, 5, None], dtype="Int64")
+    out = graduate([10.0, 20.0, 30.0], [0, 5, 10], widths, "uniform")
+    assert out.open and out.values[-1] == 30.0
+    with pytest.raises(InputError, match="'x' in group 2 is not a number"):
+        graduate([10.0, "x", 30.0], [0, 5, 10], None, "uniform")

@@ -53,7 +53,8 @@ def graduate(values: ArrayLike, age_starts: ArrayLike, age_widths: ArrayLike | N
         ``"sprague"``, ``"beers"`` (ordinary), ``"beers_mod"`` (modified), ``"grabill"``, ``"mono"``,
         ``"pclm"`` or ``"uniform"``.
     **options
-        method-specific keywords: ``johnson`` (beers, beers_mod); ``lambda_``,
+        method-specific keywords: ``keep_infant`` (sprague, beers, beers_mod, grabill),
+        ``johnson`` (beers, beers_mod); ``lambda_``, ``closing_age``,
         ``lambda_bounds``, ``criterion``, ``kr``, ``degree``, ``difference``, ``max_iter``,
         ``tol`` (pclm).
 

@@ -80,11 +80,26 @@ class GraduationResult:
                 for a, w, v in zip(self.age_starts, self.age_widths, self.values)]
 
 
+def _number(name: str, position: int, value: object) -> float:
+    if value is None:
+        return np.nan
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except TypeError:  # pandas' NA and other missing markers
+        return np.nan
+    except ValueError:
+        raise InputError(f"{value!r} in group {position + 1} is not a number", field=name) from None
+
+
 def _as_float(name: str, data: ArrayLike) -> FloatArray:
-    out = np.array([np.nan if v is None else v for v in data], dtype=float)
-    if out.ndim != 1:
-        raise InputError("must be a one-dimensional sequence", field=name)
-    return out
+    if isinstance(data, np.ndarray) and data.dtype.kind in "fiu":
+        if data.ndim != 1:
+            raise InputError("must be a one-dimensional sequence", field=name)
+        return data.astype(float)
+    try:
+        return np.array([_number(name, i, v) for i, v in enumerate(data)], dtype=float)
+    except TypeError:
+        raise InputError("must be a one-dimensional sequence of numbers", field=name) from None
 
 
 def check_groups(values: ArrayLike, age_starts: ArrayLike, age_widths: ArrayLike | None = None,

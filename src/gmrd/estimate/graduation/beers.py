@@ -8,7 +8,7 @@ import numpy as np
 
 from gmrd.errors import InputError
 from gmrd.estimate.graduation.base import ArrayLike, FloatArray, GraduationResult, single_year_result
-from gmrd.estimate.graduation.sprague import check_five_year, panel_matrix
+from gmrd.estimate.graduation.sprague import check_five_year, keep_infant_count, panel_matrix
 
 # Beers (1945) multipliers for subdividing 5-year groups into single years, as tabulated in
 # Siegel & Swanson (2004), The Methods and Materials of Demography, 2nd ed., Appendix C (table
@@ -88,7 +88,7 @@ def johnson_adjust(single: FloatArray, age0: float, total_0_4: float) -> FloatAr
 
 def graduate_beers(values: ArrayLike, age_starts: ArrayLike, age_widths: ArrayLike | None = None,
                    *, open_width: int | None = None, variant: Literal["ordinary", "modified"] = "ordinary",
-                   johnson: bool = False) -> GraduationResult:
+                   johnson: bool = False, keep_infant: bool = False) -> GraduationResult:
     """Split 5-year age groups into single years with Beers' six-term formulas.
 
     ``variant="ordinary"`` (Beers' minimised fifth-difference interpolation) reproduces every
@@ -105,6 +105,9 @@ def graduate_beers(values: ArrayLike, age_starts: ArrayLike, age_widths: ArrayLi
     johnson
         apply Johnson's (2016) DAPPS adjustment of ages under 10: keeps the observed age-0 count
         and re-splits ages 2-8 smoothly. Needs the input to start with ages 0 and 1-4.
+    keep_infant
+        keep the observed age-0 count and rescale ages 1-4 (DemoTools' ``keep0``); implied by
+        ``johnson``.
 
     Raises
     ------
@@ -146,4 +149,6 @@ def graduate_beers(values: ArrayLike, age_starts: ArrayLike, age_widths: ArrayLi
                              field="age_width")
         single = johnson_adjust(single, five.infant, float(five.values[0]))
         method += "_johnson"
+    elif keep_infant:
+        single = keep_infant_count(single, five)
     return single_year_result(method, five.groups, single)

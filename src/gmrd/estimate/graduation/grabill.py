@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 
 from gmrd.estimate.graduation.base import ArrayLike, GraduationResult, single_year_result
-from gmrd.estimate.graduation.sprague import SPRAGUE_FIRST, SPRAGUE_MIDDLE, check_five_year, panel_matrix
+from gmrd.estimate.graduation.sprague import (
+    SPRAGUE_FIRST,
+    SPRAGUE_MIDDLE,
+    check_five_year,
+    keep_infant_count,
+    panel_matrix,
+)
 
 # Grabill's multipliers (a smoothing variant of Sprague's), Shryock & Siegel (1973), table of
 # osculatory multipliers; rows: the five single years of the central group, columns: five groups.
@@ -32,7 +38,7 @@ def _grabill_matrix(n_groups: int) -> np.ndarray:
 
 
 def graduate_grabill(values: ArrayLike, age_starts: ArrayLike, age_widths: ArrayLike | None = None,
-                     *, open_width: int | None = None) -> GraduationResult:
+                     *, open_width: int | None = None, keep_infant: bool = False) -> GraduationResult:
     """Split 5-year groups with Grabill's smoothing multipliers, blended into Sprague at the ends.
 
     Grabill's formula smooths (it does not reproduce each 5-year total). As in DemoTools, the
@@ -43,7 +49,7 @@ def graduate_grabill(values: ArrayLike, age_starts: ArrayLike, age_widths: Array
 
     Parameters
     ----------
-    values, age_starts, age_widths, open_width
+    values, age_starts, age_widths, open_width, keep_infant
         as :func:`graduate_sprague` (5-year groups; abridged start merged; open group kept).
 
     Raises
@@ -73,4 +79,6 @@ def graduate_grabill(values: ArrayLike, age_starts: ArrayLike, age_widths: Array
     blended = weights * grabill + (1 - weights) * sprague
     weighted = blended * weights
     blended = blended + weighted / weighted.sum() * (sprague.sum() - blended.sum())
+    if keep_infant:
+        blended = keep_infant_count(blended, five)
     return single_year_result("grabill", five.groups, blended)

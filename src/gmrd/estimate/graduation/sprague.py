@@ -100,8 +100,24 @@ def check_five_year(method: str, values: ArrayLike, age_starts: ArrayLike, age_w
     return FiveYearInput(groups=groups, values=np.asarray(vals, dtype=float), infant=infant)
 
 
+def keep_infant_count(single: FloatArray, five: FiveYearInput) -> FloatArray:
+    """Put the observed age-0 count back and rescale ages 1-4 to the rest of 0-4 (DemoTools keep0).
+
+    Needs a split starting at age 0 of input given as 0 and 1-4; may leave a step between ages
+    4 and 5.
+    """
+    if five.infant is None or five.groups.starts[0] != 0:
+        raise InputError("keep_infant needs the ages 0 and 1-4 as separate groups", field="age_width")
+    out = single.copy()
+    rest = float(five.values[0]) - five.infant
+    ones_to_four = single[1:5].sum()
+    out[1:5] = single[1:5] * rest / ones_to_four if ones_to_four > 0 else rest / 4
+    out[0] = five.infant
+    return out
+
+
 def graduate_sprague(values: ArrayLike, age_starts: ArrayLike, age_widths: ArrayLike | None = None,
-                     *, open_width: int | None = None) -> GraduationResult:
+                     *, open_width: int | None = None, keep_infant: bool = False) -> GraduationResult:
     """Split 5-year age groups into single years with Sprague's fifth-difference osculatory formula.
 
     Each single year is a fixed linear combination of five neighbouring 5-year groups (Sprague
@@ -114,6 +130,9 @@ def graduate_sprague(values: ArrayLike, age_starts: ArrayLike, age_widths: Array
     values, age_starts, age_widths, open_width
         as in :mod:`gmrd.estimate.graduation.base`. Closed groups must be 5 years wide; an
         abridged start (0, 1-4) is merged into 0-4 first. ``open_width`` may only be 5.
+    keep_infant
+        with an abridged start, keep the observed age-0 count and rescale ages 1-4 to the rest
+        of the 1-4 group (DemoTools' ``keep0``).
 
     Returns
     -------
@@ -125,7 +144,8 @@ def graduate_sprague(values: ArrayLike, age_starts: ArrayLike, age_widths: Array
     ------
     InputError
         when a closed group is not 5 years wide, fewer than five closed 5-year groups are given,
-        or the general input checks fail (see ``check_groups``).
+        or the general input checks fail (see ``check_groups``); ``keep_infant`` without
+        separate ages 0 and 1-4.
 
     Notes
     -----
@@ -149,4 +169,6 @@ def graduate_sprague(values: ArrayLike, age_starts: ArrayLike, age_widths: Array
     """
     five = check_five_year("sprague", values, age_starts, age_widths, open_width)
     single = panel_matrix(SPRAGUE_FIRST, SPRAGUE_MIDDLE, len(five.values)) @ five.values
+    if keep_infant:
+        single = keep_infant_count(single, five)
     return single_year_result("sprague", five.groups, single)
