@@ -92,8 +92,9 @@ def graduate_mono(values: ArrayLike, age_starts: ArrayLike, age_widths: ArrayLik
     cubic Hermite evaluation) used by DemoTools' ``graduate_mono``, written from the published
     descriptions; it agrees with DemoTools to rounding. It differs from a PCHIP
     (Fritsch-Carlson / Fritsch-Butland, ``scipy.interpolate.PchipInterpolator``) split, which
-    uses local harmonic-mean slopes instead of a global spline: PCHIP is flatter near the knots
-    and differs by up to about 1 % in single years on smooth data. A zero group gives zeros over
+    uses local harmonic-mean slopes instead of a global spline: on the DemoTools 5-year example
+    (graduation case 1) the single years differ by 0.08 % (median) but by 39 % at age 99; on
+    wide groups (case 3) by 2.4 % (median) and far more at the closing ages. A zero group gives zeros over
     its whole width (the filter sets the adjacent slopes to zero).
 
     References
