@@ -119,5 +119,5 @@ def graduate_mono(values: ArrayLike, age_starts: ArrayLike, age_widths: ArrayLik
     slopes = hyman_filter(knots, cumulative, fmm_slopes(knots, cumulative))
     spline = CubicHermiteSpline(knots, cumulative, slopes)
     ages = np.arange(knots[0], knots[-1] + 1)
-    single = np.diff(spline(ages))
+    single = np.maximum(np.diff(spline(ages)), 0.0)  # monotone: negatives are rounding only
     return single_year_result("mono", groups, single)
