@@ -15,14 +15,15 @@ ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 
 def detect_encoding(path: Path, sample_bytes: int = 1 << 20) -> str:
     """The first of UTF-8 (with or without BOM), CP1252 and Latin-1 that decodes the file's start."""
-    raw = path.read_bytes()[:sample_bytes] if path.stat().st_size <= sample_bytes else _head(path, sample_bytes)
+    size = path.stat().st_size
+    raw = path.read_bytes() if size <= sample_bytes else _head(path, sample_bytes)
     if b"\x00" in raw:
         raise InputError("binary content (NUL bytes): not a text table", file=path.name)
     for encoding in ENCODINGS:
         try:
             raw.decode(encoding)
         except UnicodeDecodeError as exc:
-            if encoding == "utf-8-sig" and exc.start > len(raw) - 4:
+            if encoding == "utf-8-sig" and len(raw) < size and exc.reason == "unexpected end of data":
                 return encoding  # a multi-byte character cut by the sample's end
             continue
         return encoding
@@ -61,3 +62,6 @@ def read_text_chunks(path: Path, chunksize: int = 200_000) -> Iterator[pd.DataFr
         raise InputError(f"malformed CSV: {exc}", file=path.name) from None
     except pd.errors.EmptyDataError:
         raise InputError("empty file: no header row", file=path.name) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"mixed text encodings: the start reads as {encoding}, a later part does not "
+                         f"({exc.reason}); save the file as UTF-8", file=path.name) from None
