@@ -175,3 +175,26 @@ def test_digit_like_labels_are_input_errors(tmp_path):
         with pytest.raises(InputError) as info:
             list(canonical_csv.read(path))
         assert (info.value.row, info.value.field) == (2, field)
+
+
+def test_cp1252_byte_at_the_end_of_a_small_file(tmp_path):
+    # found by fuzzing: a non-UTF-8 byte in the last 4 bytes was taken for a character cut by the sample's end
+    # although the sample was the whole file, and pandas then failed with a UnicodeDecodeError
+    header = ",".join([*canonical_csv.REQUIRED, "note"])
+    path = tmp_path / "cp1252.csv"
+    path.write_bytes(f"{header}\nEcuador,2010-11-28,census,foreign_born,both,total,total,5,caf\xe9\n".encode("cp1252"))
+    (frame,) = canonical_csv.read(path)
+    assert frame["note"].tolist() == ["café"]
+
+
+def test_mixed_encodings_are_an_input_error(tmp_path):
+    import pytest
+
+    from gmrd.errors import InputError
+
+    header = ",".join([*canonical_csv.REQUIRED, "note"])
+    row = "Ecuador,2010-11-28,census,foreign_born,both,total,total,5,ñandú\n"
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(f"{header}\n".encode() + row.encode() * 20_000 + row.encode("cp1252"))
+    with pytest.raises(InputError, match="mixed text encodings"):
+        list(canonical_csv.read(path))
