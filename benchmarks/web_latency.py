@@ -176,12 +176,12 @@ def main(argv: list[str]) -> None:
         steps = load(url)
         results[backend] = {"load_seconds": steps, **measure(url, args.requests, args.workers, 8700 + i)}
     lines = ["# Web latency (issue 5, point 6)", "",
-             f"Whole empirical corpus loaded (UN DESA long format, 11.7 M cells), verified, clean sources "
+             (f"Whole empirical corpus loaded (UN DESA long format, 11.7 M cells), verified, clean sources "
              f"accepted, one estimation revision. `gmrd serve` with {args.workers} uvicorn workers on "
              f"loopback; {CLIENTS} concurrent keep-alive clients (httpx, one session or bearer token each), "
              f"{args.requests} requests per scenario cycling over every area with estimates, after one "
              f"warm-up pass; client and server on the same {os.cpu_count()}-core machine. "
-             "Produced by benchmarks/web_latency.py.", "",
+             "Produced by benchmarks/web_latency.py."), "",
              "| back-end | scenario | requests | p50 ms | p95 ms | p99 ms | max ms | req/s |",
              "|---|---|---:|---:|---:|---:|---:|---:|"]
     for backend, res in results.items():

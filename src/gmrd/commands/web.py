@@ -59,9 +59,8 @@ def users_add(
 
 def users_list(json: JsonOption = False) -> None:
     """List the users with their role and state."""
-    with reporting_errors():
-        with get_engine().connect() as conn:
-            rows = list(queries.users(conn))
+    with reporting_errors(), get_engine().connect() as conn:
+        rows = list(queries.users(conn))
     if json:
         print_json({"users": [{"name": u.name, "role": u.role, "active": u.active,
                                "created_at": u.created_at, "locked_until": u.locked_until} for u in rows]})
@@ -94,9 +93,8 @@ def tokens_create(
     json: JsonOption = False,
 ) -> None:
     """Create an API bearer token for a user; it is printed once (stored only as a hash)."""
-    with reporting_errors():
-        with get_engine().begin() as conn:
-            token_id, token = auth.create_api_token(conn, name, label, actor="cli")
+    with reporting_errors(), get_engine().begin() as conn:
+        token_id, token = auth.create_api_token(conn, name, label, actor="cli")
     if json:
         print_json({"id": token_id, "user": name, "token": token})
     else:

@@ -22,8 +22,14 @@ from sqlalchemy.engine import Connection
 from gmrd.db import queries
 from gmrd.db.models import ApiToken, AuditEvent, User, utcnow
 from gmrd.errors import GmrdError, InputError, NotFound
-from gmrd.web.security import (SESSION_MAX_AGE, hash_password, needs_rehash, new_token, token_digest,
-                               verify_password)
+from gmrd.web.security import (
+    SESSION_MAX_AGE,
+    hash_password,
+    needs_rehash,
+    new_token,
+    token_digest,
+    verify_password,
+)
 
 ROLES = ("partner", "curator", "admin")
 SESSION_LABEL = "@web-session"

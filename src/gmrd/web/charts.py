@@ -5,6 +5,7 @@ Charts carry no numbers of their own: each page also shows the table the chart i
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pandas as pd
@@ -16,7 +17,7 @@ Line = tuple[str, list[int], list[float | None], list[float | None], list[float 
 
 
 def _num(v: object) -> float | None:
-    return None if v is None or v != v else float(v)  # type: ignore[arg-type]
+    return None if v is None or pd.isna(v) else float(v)  # type: ignore[arg-type]
 
 
 def line_from_rows(name: str, rows: list[Any]) -> Line:
@@ -46,7 +47,7 @@ def series_with_band(lines: list[Line], title: str, y_title: str) -> dict[str, A
 
 def pyramid(ages: list[str], male: list[float], female: list[float], title: str) -> dict[str, Any]:
     """An age-sex pyramid: males to the left (drawn negative, labelled positive), females to the right."""
-    top = max([abs(v) for v in male + female if v == v] or [1.0])
+    top = max([abs(v) for v in male + female if not math.isnan(v)] or [1.0])
     ticks = [-top, -top / 2, 0, top / 2, top]
     layout = _layout(title, "Migrants", "Age")
     layout.update(barmode="overlay", bargap=0.05)

@@ -66,7 +66,7 @@ def rows_sdmx(frame: pd.DataFrame, dataflow: str, measure: str) -> pd.DataFrame:
     out = pd.DataFrame({"DATAFLOW": dataflow}, index=frame.index)
     first = frame.columns[0]
     out[first.upper()] = frame[first]
-    out["OBS_VALUE"] = frame[measure] if measure in frame else 1
+    out["OBS_VALUE"] = frame.get(measure, 1)
     for column in frame.columns[1:]:
         if column != measure:
             out[column.upper()] = frame[column]

@@ -40,9 +40,7 @@ def estimate_query(request: Request, conn: Connection, *, default_areas: tuple[i
         found = queries.revision(conn, name)
         if found is None and name is not None:
             raise HTTPException(404, f"no revision named {name!r}")
-        revision = found if found is not None else None
-    else:
-        revision = revision
+        revision = found
     try:
         areas = tuple(int(v) for v in _values(request, "area")) or default_areas
         years = tuple(int(v.split(":")[0]) for v in _values(request, "year") if ":" not in v)

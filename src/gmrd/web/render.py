@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import pandas as pd
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
@@ -19,7 +20,7 @@ templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 env = templates.env
 env.globals.update(area_name=labels.area_name, age_name=labels.age_name, concept_name=labels.concept_name,
                    SEXES=labels.SEXES)
-env.filters["num"] = lambda v: "" if v is None or v != v else f"{v:,.0f}"
+env.filters["num"] = lambda v: "" if v is None or pd.isna(v) else f"{v:,.0f}"
 env.filters["tojson_attr"] = lambda v: json.dumps(v, separators=(",", ":"), allow_nan=False, default=str)
 
 

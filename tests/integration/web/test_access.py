@@ -20,7 +20,7 @@ UPLOAD = ("country,reference_date,source_type,concept,sex,age,origin,value,sourc
 
 
 def _message(html: str) -> str:
-    found = re.search(r'role="alert">(.*?)</p>', html, re.S)
+    found = re.search(r'role="alert">(.*?)</p>', html, re.DOTALL)
     return found.group(1) if found else html[:200]
 
 
@@ -35,7 +35,7 @@ def test_every_route_is_in_the_matrix(app):
 def test_access_matrix(web_db, role):
     url, ids = web_db
     with get_engine(url).begin() as conn:
-        _, token = auth.create_api_token(conn, "ana", "matrix", actor="test")
+        auth.create_api_token(conn, "ana", "matrix", actor="test")
         token_id = conn.scalar(sa.text("select max(id) from api_tokens where label = 'matrix'"))
         tabulation = conn.scalar(sa.select(sa.func.min(Tabulation.id)))
         finding = conn.scalar(sa.select(sa.func.max(Finding.id)))

@@ -50,9 +50,9 @@ def estimate_rows(revision_id: int, scale: float) -> list[dict]:
                 values[(0, 20)] = sum(groups[(lo, lo + 5)] for lo in (0, 5, 10, 15))
                 values[(0, None)] = sum(groups.values())
                 for (lo, hi), v in values.items():
-                    rows.append(dict(revision_id=revision_id, area_code=area, year=year, sex=sex, age_lo=lo,
-                                     age_hi=hi, value=round(v), lower=round(v * 0.9), upper=round(v * 1.1),
-                                     flags=""))
+                    rows.append({"revision_id": revision_id, "area_code": area, "year": year, "sex": sex, "age_lo": lo,
+                                     "age_hi": hi, "value": round(v), "lower": round(v * 0.9), "upper": round(v * 1.1),
+                                     "flags": ""})
     return rows
 
 
@@ -66,10 +66,10 @@ def populate(url: str, tmp_path) -> dict[str, int]:
         ids = {title: sid for sid, title in conn.execute(sa.select(Source.id, Source.title))}
         ecuador = ids["Censo de Población 2010"]
         conn.execute(sa.insert(Finding), [
-            dict(source_id=ecuador, check="totals_match", severity="error", status="open",
-                 message="the sexes sum to 194,398 but the ages to 9,120", details={"difference": 185278}),
-            dict(source_id=ecuador, check="age_groups", severity="warning", status="open",
-                 message="age groups 10-74 are missing", details=None),
+            {"source_id": ecuador, "check": "totals_match", "severity": "error", "status": "open",
+                 "message": "the sexes sum to 194,398 but the ages to 9,120", "details": {"difference": 185278}},
+            {"source_id": ecuador, "check": "age_groups", "severity": "warning", "status": "open",
+                 "message": "age groups 10-74 are missing", "details": None},
         ])
         conn.execute(sa.update(Source).where(Source.title == "Censo Nacional 2018")
                      .values(status="accepted", status_reason="checked against DANE tables"))

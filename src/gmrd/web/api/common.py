@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -25,6 +26,6 @@ def plain(value: Any) -> Any:
     """JSON-ready: dates as ISO text, NaN as null."""
     if isinstance(value, (date, datetime)):
         return value.isoformat()
-    if isinstance(value, float) and value != value:
+    if isinstance(value, float) and math.isnan(value):
         return None
     return value

@@ -8,8 +8,15 @@ from fastapi.responses import RedirectResponse, Response
 from gmrd.web import auth
 from gmrd.web.deps import CSRF, current_principal, engine, secret, session_token
 from gmrd.web.render import render
-from gmrd.web.security import (PRESESSION_COOKIE, SESSION_COOKIE, SESSION_MAX_AGE, csrf_token, new_token,
-                               read_cookie, sign_cookie)
+from gmrd.web.security import (
+    PRESESSION_COOKIE,
+    SESSION_COOKIE,
+    SESSION_MAX_AGE,
+    csrf_token,
+    new_token,
+    read_cookie,
+    sign_cookie,
+)
 
 router = APIRouter(include_in_schema=False)
 

@@ -81,7 +81,7 @@ def tokens(request: Request, format: str | None = None, user: Principal = Depend
 def create_token(request: Request, owner: str = Form(..., max_length=100), label: str = Form("", max_length=100),
                  user: Principal = Depends(admin)) -> Response:
     with engine(request).begin() as conn:
-        token_id, token = auth.create_api_token(conn, owner, label, actor=user.name)
+        _, token = auth.create_api_token(conn, owner, label, actor=user.name)
     with engine(request).connect() as conn:
         return render(request, "admin_tokens.html", tokens=queries.api_tokens(conn, exclude_label=auth.SESSION_LABEL),
                       users=list(queries.users(conn)), new_token=token, new_token_owner=owner)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 from sqlalchemy.engine import Connection
+from starlette.concurrency import run_in_threadpool
 
 from gmrd.db import queries
+from gmrd.errors import GmrdError
 from gmrd.export.cells import XLSX_MAX_ROWS
 from gmrd.web.auth import Principal
-from gmrd.errors import GmrdError
 from gmrd.web.deps import CSRF, curator, engine, partner, read_conn
 from gmrd.web.downloads import cells_sdmx, rows_sdmx, table_response
 from gmrd.web.filters import paging, tabulation_filter

@@ -13,7 +13,7 @@ from gmrd.web import charts
 from gmrd.web.auth import Principal
 from gmrd.web.deps import partner, read_conn
 from gmrd.web.downloads import estimates_sdmx, rows_sdmx, table_response
-from gmrd.web.estimate_params import EstimateQuery, estimate_query
+from gmrd.web.estimate_params import estimate_query
 from gmrd.web.filters import paging
 from gmrd.web.labels import SEXES, age_name, area_choices, area_name
 from gmrd.web.render import render
@@ -84,7 +84,7 @@ def revisions(request: Request, a: str | None = None, b: str | None = None, form
                 raise HTTPException(404, f"no revision named {name!r}")
         q = estimate_query(request, conn, default_areas=(900,), default_ages=DEFAULT_AGES, default_sexes=(0,),
                            revision=rev_b)
-        kwargs = dict(areas=q.areas, years=q.years, sexes=q.sexes, ages=q.ages)
+        kwargs = {"areas": q.areas, "years": q.years, "sexes": q.sexes, "ages": q.ages}
         frame = compare_frame(queries.estimates(conn, rev_a.id, **kwargs),
                               queries.estimates(conn, rev_b.id, **kwargs))
         if format:

@@ -10,8 +10,8 @@ from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from gmrd.errors import GmrdError
 from gmrd.db import queries
+from gmrd.errors import GmrdError
 from gmrd.ingest.load import file_checksum, import_file
 from gmrd.web.auth import Principal
 from gmrd.web.deps import CSRF, curator
