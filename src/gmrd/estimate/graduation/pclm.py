@@ -105,7 +105,7 @@ def pclm_fit(y: FloatArray, widths: IntArray, basis: FloatArray, penalty: FloatA
     except np.linalg.LinAlgError:
         trace = float(np.trace(np.linalg.pinv(qmqp) @ qmq))
     observed = np.where(y == 0, 1e-4, y)
-    deviance = float(2 * np.sum(observed * np.log(observed / grouped)))
+    deviance = float(2 * np.sum(observed * np.log(observed / np.maximum(grouped, 1e-300))))
     return PclmFit(fine=mu, grouped=grouped, trace=trace, deviance=deviance,
                    bic=deviance + math.log(len(y)) * trace, aic=deviance + 2 * trace)
 
