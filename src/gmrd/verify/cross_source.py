@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from gmrd.verify.frame import cell_dict, concat, findings, fmt, no_findings
+from gmrd.verify.frame import cell_dict, cell_key, concat, findings, fmt, no_findings
 
 MAX_YEARS = 1.0
 THRESHOLD = 0.20
@@ -95,30 +95,53 @@ def edition_pairs(sources: pd.DataFrame) -> pd.DataFrame:
 
 
 def check_conflicting_editions(pairs: pd.DataFrame, cells: pd.DataFrame,
-                               only: set[int] | None = None) -> pd.DataFrame:
+                               only: set[int] | None = None, batch_cells: int = 1_000_000) -> pd.DataFrame:
     """Two publications of the same data (same country, date and universe; most common cells equal)
     that disagree in some cells: a warning on each, listing the cells (the curator rejects one).
 
     Sources whose common cells mostly differ are different data, left to :func:`check_cross_source`.
+    Pairs are compared in batches of about ``batch_cells`` cells (``cells`` sorted by source).
     """
     if pairs.empty:
         return no_findings()
-    keys = ["sex", "age_lo", "age_hi", "origin_code"]
-    ids = set(pairs["id"]) | set(pairs["id_b"])
-    c = cells[cells["source_id"].isin(ids)]
-    both = pairs[["id", "id_b", "title_b"]].merge(c, left_on="id", right_on="source_id").merge(
-        c.rename(columns={"source_id": "id_b", "value": "value_b"}), on=["id_b"] + keys)
+    pairs = pairs[(pairs["id"] < pairs["id_b"]).to_numpy()] if only is None else pairs
+    sid = cells["source_id"].to_numpy()
+    ids = np.unique(np.concatenate([pairs["id"].to_numpy(), pairs["id_b"].to_numpy()]))
+    start = np.searchsorted(sid, ids, side="left")
+    stop = np.searchsorted(sid, ids, side="right")
+    size = pd.Series(stop - start, index=ids)
+    bounds = pd.DataFrame({"start": start, "stop": stop}, index=ids)
+    weight = (size.reindex(pairs["id"]).to_numpy() + size.reindex(pairs["id_b"]).to_numpy())
+    batch = np.cumsum(weight) // batch_cells
+    out = []
+    for _, group in pairs.groupby(batch, sort=False):
+        members = np.unique(np.concatenate([group["id"].to_numpy(), group["id_b"].to_numpy()]))
+        b = bounds.loc[members]
+        rows = np.concatenate([np.arange(a, z) for a, z in zip(b["start"], b["stop"])])
+        out.append(_conflicts(group, cells.iloc[rows], symmetric=only is None))
+    found = concat(out)
+    return found[found["source_id"].isin(only)] if only is not None and len(found) else found
+
+
+def _conflicts(pairs: pd.DataFrame, c: pd.DataFrame, symmetric: bool) -> pd.DataFrame:
+    c = c.assign(k=cell_key(c))
+    both = pairs[["id", "id_b", "title", "title_b"]].merge(c, left_on="id", right_on="source_id").merge(
+        c[["source_id", "k", "value"]].rename(columns={"source_id": "id_b", "value": "value_b"}),
+        on=["id_b", "k"])
     if both.empty:
         return no_findings()
     both = both.assign(differs=(np.abs(both["value"] - both["value_b"])
                                 > 0.5 * np.maximum(1.0, 1e-9 * both["value"].abs())).to_numpy())
     share = both.groupby(["id", "id_b"])["differs"].agg(["mean", "sum", "size"])
     conflict = share[(share["sum"] > 0) & (share["mean"] < 1 - AGREEING_SHARE)].reset_index()
-    if only is not None:
-        conflict = conflict[conflict["id"].isin(only)]
     if conflict.empty:
         return no_findings()
     diff = both[both["differs"]].merge(conflict[["id", "id_b"]], on=["id", "id_b"])
+    if symmetric:
+        swapped = diff.rename(columns={"id": "id_b", "id_b": "id", "value": "value_b", "value_b": "value",
+                                       "title": "title_b", "title_b": "title"})
+        diff = pd.concat([diff, swapped], ignore_index=True)
+    n_common = share["size"].to_dict()
     out = []
     for (i, ib), grp in diff.groupby(["id", "id_b"], sort=True):
         grp = grp.assign(gap=np.abs(grp["value"] - grp["value_b"])).sort_values("gap", ascending=False)
@@ -126,8 +149,9 @@ def check_conflicting_editions(pairs: pd.DataFrame, cells: pd.DataFrame,
         where = cell_dict(w["sex"], w["age_lo"], w["age_hi"], w["origin_code"])
         cells_ = [dict(cell_dict(r.sex, r.age_lo, r.age_hi, r.origin_code, r.value), other=float(r.value_b))
                   for r in grp.head(10).itertuples()]
+        common = n_common.get((i, ib), n_common.get((ib, i), len(grp)))
         out.append((i, ib, f"same data as source {ib} ({w['title_b']!r}: same country, date and population, "
-                           f"{int(grp.shape[0])} of {int(share.loc[(i, ib), 'size'])} common cells differ); "
+                           f"{int(grp.shape[0])} of {int(common)} common cells differ); "
                            f"largest at {where['sex']}, age {where['age']}, origin {where['origin']}: "
                            f"{fmt(w['value'])} here, {fmt(w['value_b'])} there", w["value_b"], w["value"], cells_))
     i, ib, msg, exp, fnd, cells_ = zip(*out)

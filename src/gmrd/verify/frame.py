@@ -39,6 +39,16 @@ def cells_frame(frame: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+def cell_key(cells: pd.DataFrame) -> np.ndarray:
+    """One int64 per cell identifying (sex, age group, origin) within ``cells``, for fast joins."""
+    origin = pd.factorize(cells["origin_code"].to_numpy())[0].astype(np.int64)
+    sex = cells["sex"].to_numpy().astype(np.int64) + 1
+    lo = cells["age_lo"].to_numpy().astype(np.int64) + 1
+    hi = cells["age_hi"].to_numpy().astype(np.int64)
+    n_origins = int(origin.max()) + 1 if len(origin) else 1
+    return ((sex * (int(OPEN) + 2) + lo) * (int(OPEN) + 1) + hi) * n_origins + origin
+
+
 def is_age_total(cells: pd.DataFrame) -> np.ndarray:
     return ((cells["age_lo"] == 0) & (cells["age_hi"] == OPEN)).to_numpy()
 

@@ -104,8 +104,12 @@ def verify_frames(sources: pd.DataFrame, cells: pd.DataFrame, all_sources: pd.Da
     parts.append(check_cross_source(points, only))
     parts.append(check_time_series(points, only))
     pairs = edition_pairs(all_sources)
-    parts.append(check_conflicting_editions(pairs[pairs["id"].isin(only)], partner_cells
-                                            if partner_cells is not None else cells, only))
+    if partner_cells is None:
+        parts.append(check_conflicting_editions(pairs[pairs["id"].isin(only) & pairs["id_b"].isin(only)],
+                                                cells))
+    else:
+        partner_cells = partner_cells.sort_values("source_id", kind="stable")
+        parts.append(check_conflicting_editions(pairs[pairs["id"].isin(only)], partner_cells, only))
     found = concat(parts)
     title = sources.set_index("id")["title"]
     found.insert(1, "source_title", title.reindex(found["source_id"]).to_numpy())

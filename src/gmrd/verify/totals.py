@@ -75,21 +75,30 @@ def _report(check: str, key_cols: list[str], joined: pd.DataFrame, what: str,
     if joined.empty:
         return no_findings()
     joined = joined.assign(severity=severity, gap=(joined["found"] - joined["expected"]).abs())
-    joined = joined.sort_values(["source_id", "severity", "gap"], ascending=[True, True, False])
-    out = []
-    for (sid, sev), grp in joined.groupby(["source_id", "severity"], sort=False):
-        worst = grp.iloc[0]
-        where = cell_dict(worst["sex"], worst["age_lo"], worst["age_hi"], worst["origin_code"])
-        place = ", ".join(f"{k} {v}" for k, v in where.items())
-        cells = [dict(cell_dict(r.sex, r.age_lo, r.age_hi, r.origin_code, r.found),
-                      expected=float(r.expected), found=float(r.found))
-                 for r in grp.head(MAX_CELLS).itertuples()]
-        out.append((sid, sev, f"{what} in {len(grp)} cell(s); largest at {place}: sum of "
-                    f"{int(worst['n'])} parts {fmt(worst['expected'])}, total {fmt(worst['found'])}",
-                    worst["expected"], worst["found"], cells))
-    sid, sev, msg, exp, fnd, cells = zip(*out)
-    return findings(list(sid), check, list(sev), [f"{check}:{s}" for s in sev], list(msg), list(exp),
-                    list(fnd), list(cells))
+    joined = joined.sort_values(["source_id", "severity", "gap"], ascending=[True, True, False],
+                                ignore_index=True)
+    rank = joined.groupby(["source_id", "severity"], sort=False).cumcount().to_numpy()
+    count = joined.groupby(["source_id", "severity"], sort=False)["gap"].transform("size").to_numpy()
+    shown = joined[rank < MAX_CELLS]
+    cells = [dict(cell_dict(r[0], r[1], r[2], r[3], r[4]), expected=float(r[5]), found=float(r[4]))
+             for r in zip(shown["sex"], shown["age_lo"], shown["age_hi"], shown["origin_code"], shown["found"],
+                          shown["expected"])]
+    group_of = (shown["source_id"].astype(str) + "|" + shown["severity"]).to_numpy()
+    grouped: dict[str, list[dict[str, object]]] = {}
+    for g, c in zip(group_of, cells):
+        grouped.setdefault(g, []).append(c)
+    worst = joined[rank == 0]
+    n = count[rank == 0]
+    msg = [f"{what} in {k} cell(s); largest at "
+           + ", ".join(f"{a} {b}" for a, b in cell_dict(sx, lo, hi, o).items())
+           + f": sum of {int(parts)} parts {fmt(e)}, total {fmt(f)}"
+           for k, sx, lo, hi, o, parts, e, f in zip(n, worst["sex"], worst["age_lo"], worst["age_hi"],
+                                                    worst["origin_code"], worst["n"], worst["expected"],
+                                                    worst["found"])]
+    keys = (worst["source_id"].astype(str) + "|" + worst["severity"]).to_numpy()
+    return findings(worst["source_id"].to_numpy(), check, list(worst["severity"]),
+                    [f"{check}:{s}" for s in worst["severity"]], msg, worst["expected"].to_numpy(),
+                    worst["found"].to_numpy(), [grouped[k] for k in keys])
 
 
 def _compare(parts: pd.DataFrame, totals: pd.DataFrame, keys: list[str],
