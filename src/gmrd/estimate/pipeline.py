@@ -43,7 +43,7 @@ class Params:
     years: tuple[int, ...] = tuple(range(1990, 2021, 5))
     selection: SelectionRules = field(default_factory=SelectionRules)
     form: Form = "exponential"
-    extrapolation: Extrapolation = "blend"
+    extrapolation: Extrapolation = "constant"
     min_span: float = 0.0
     graduation: Method = "mono"
     intervals: bool = True
@@ -64,7 +64,7 @@ class Params:
 
 #: One-at-a-time alternatives whose spread gives the intervals (module uncertainty).
 ALTERNATIVES: tuple[dict[str, object], ...] = (
-    {"form": "linear"}, {"extrapolation": "share"}, {"extrapolation": "constant"},
+    {"form": "linear"}, {"extrapolation": "share"}, {"extrapolation": "blend"},
     {"combine": "median"}, {"graduation": "uniform"},
 )
 

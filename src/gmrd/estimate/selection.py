@@ -9,14 +9,23 @@ Rules, each declared in :class:`SelectionRules` and recorded in the revision man
    citizens (4) = total - citizens (1) (``derive=True``).
 3. **Totals.** Where a (source, sex) has no all-ages cell its age cells are summed (unknown age
    included); where a source has no both-sexes cell, males + females.
-4. **Concept.** Per country, the first universe of ``concepts`` (default foreign-born, then foreign
-   citizens) with at least ``min_points`` data points dated from ``since`` on: the UN Population
-   Division's rule "foreign-born where the data allow, otherwise foreign citizens" [1]_.
-5. **Source types.** ``exclude_types`` (default: ``estimate``) are dropped: estimates published by
-   others (the World Bank's series, earlier UN revisions) are derived from the series being made.
-6. **One value per date.** Data points of one country less than ``same_date`` years apart are one
-   date; among them the source types are ranked by ``type_order`` (census, register, survey) and
-   the values of the best-ranked type are combined with ``combine`` (``median`` or ``max``).
+4. **Dates known only to the year.** A data point dated exactly 1 January (how a year-only date
+   such as Eurostat's or the World Bank's "2010" is stored) refers to that year and is placed at
+   1 July (``year_only_mid_year``). Measured on IMS 2020: the published 2010 and 2015 values of
+   register countries equal the register figure "of" that year (Germany 2010 and 2015, France 2010).
+5. **Concept.** Per country, one universe for the whole series (never mixed): the first universe
+   of ``concepts`` (default foreign-born) unless the second (foreign citizens) has more than
+   ``concept_ratio`` times as many dated points from ``since`` on (primary sources only), then the
+   second: the UN Population Division's rule "foreign-born where the data allow, otherwise foreign
+   citizens" [1]_, where "allow" means a series that covers the period comparably.
+6. **Source types.** ``exclude_types`` are dropped. ``last_resort_types`` (default ``estimate``:
+   series published by others, such as the World Bank's, which republish earlier UN revisions) are
+   used only at dates with no other data point of the country within ``last_resort_window`` years.
+7. **One value per date.** Data points of one country less than ``same_date`` years apart are one
+   date; among them the source types are ranked by ``type_order`` (census, register, survey,
+   estimate) and the values of the best-ranked type are combined with ``combine`` (default
+   ``max``: tables of one date differ mostly by coverage, and the most complete count is kept;
+   ``median`` and ``min`` are the declared alternatives).
 
 References
 ----------
@@ -52,11 +61,15 @@ class SelectionRules:
     concepts: tuple[str, ...] = ("foreign_born", "foreign_citizens")
     min_points: int = 1
     since: float = 1975.0
+    concept_ratio: float = 4.0
     derive: bool = True
-    exclude_types: tuple[str, ...] = ("estimate",)
+    year_only_mid_year: bool = True
+    exclude_types: tuple[str, ...] = ()
+    last_resort_types: tuple[str, ...] = ("estimate",)
+    last_resort_window: float = 2.5
     type_order: tuple[str, ...] = ("census", "register", "survey", "estimate")
     same_date: float = 0.25
-    combine: str = "median"
+    combine: str = "max"
 
     def __post_init__(self) -> None:
         unknown = [c for c in self.concepts if c not in CONCEPT_CODES]
@@ -69,6 +82,18 @@ class SelectionRules:
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
+
+
+def year_only_to_mid_year(t: np.ndarray) -> np.ndarray:
+    """Rule 4: decimal times on exactly 1 January (``t`` whole) moved to 1 July of that year.
+
+    Examples
+    --------
+    >>> year_only_to_mid_year(np.array([2010.0, 2011.35])).tolist()
+    [2010.5, 2011.35]
+    """
+    t = np.asarray(t, dtype=float)
+    return np.where(t == np.floor(t), t + 0.5, t)
 
 
 def _aggregate_codes() -> list[int]:
@@ -165,24 +190,58 @@ def complete_totals(points: pd.DataFrame) -> pd.DataFrame:
 
 
 def choose_concept(totals: pd.DataFrame, rules: SelectionRules) -> pd.Series:
-    """Rule 4: the universe code used for each country (index country_code)."""
-    usable = totals[(totals["sex"] == 0) & (totals["t"] >= rules.since)
-                    & ~totals["source_type"].isin(rules.exclude_types)]
-    counts = usable.groupby(["country_code", "universe"])["t"].nunique()
+    """Rule 5: the universe code used for each country (index country_code).
+
+    Counts the distinct dates (from ``rules.since``, excluded and last-resort types left out) per
+    universe; walks ``rules.concepts`` from the last to the first, each taking over a country where
+    it has at least ``min_points`` dates and ``concept_ratio`` times its dates are at least the dates
+    of the universe chosen so far. A country with no primary date in any universe is decided on all
+    its dates the same way.
+    """
+    dated = totals[(totals["sex"] == 0) & (totals["t"] >= rules.since)
+                   & ~totals["source_type"].isin(rules.exclude_types)]
+    primary = dated[~dated["source_type"].isin(rules.last_resort_types)]
+    rest = dated[~dated["country_code"].isin(primary["country_code"].unique())]
     chosen: dict[int, int] = {}
-    for concept in reversed(rules.concepts):
-        code = CONCEPT_CODES[concept]
-        ok = counts.xs(code, level="universe") if code in counts.index.get_level_values(1) else pd.Series(
-            dtype=float)
-        for country in ok[ok >= rules.min_points].index:
-            chosen[int(country)] = code
+    for frame in (primary, rest):
+        counts = frame.groupby(["country_code", "universe"])["t"].nunique().unstack(fill_value=0)
+        best = pd.Series(-1, index=counts.index, dtype="int64")
+        n_best = pd.Series(0, index=counts.index, dtype="int64")
+        for concept in reversed(rules.concepts):
+            code = CONCEPT_CODES[concept]
+            n = counts[code] if code in counts.columns else pd.Series(0, index=counts.index)
+            take = (n >= rules.min_points) & (n * rules.concept_ratio >= n_best)
+            best = best.where(~take, code)
+            n_best = n_best.where(~take, n)
+        chosen.update({int(c): int(u) for c, u in best[best >= 0].items()})
     return pd.Series(chosen, name="universe", dtype="int64").sort_index()
 
 
+def last_resort(totals: pd.DataFrame, rules: SelectionRules) -> pd.DataFrame:
+    """Rule 6: drop points of ``last_resort_types`` within ``last_resort_window`` years of a point of
+    another type of the same country (any sex: the dates are compared per country)."""
+    weak = totals["source_type"].isin(rules.last_resort_types).to_numpy()
+    if not weak.any():
+        return totals
+    strong = totals[~weak].sort_values(["country_code", "t"])
+    key_s = strong["country_code"].to_numpy(np.int64) * 10_000.0 + strong["t"].to_numpy(float)
+    cand = totals[weak]
+    key_c = cand["country_code"].to_numpy(np.int64) * 10_000.0 + cand["t"].to_numpy(float)
+    pos = np.searchsorted(key_s, key_c)
+    near = np.full(len(key_c), np.inf)
+    for side in (pos - 1, pos):
+        ok = (side >= 0) & (side < len(key_s))
+        gap = np.abs(key_s[np.clip(side, 0, max(len(key_s) - 1, 0))] - key_c) if len(key_s) else near
+        near = np.where(ok, np.minimum(near, gap), near)
+    keep = np.ones(len(totals), dtype=bool)
+    keep[np.flatnonzero(weak)] = near >= rules.last_resort_window
+    return totals[keep]
+
+
 def one_per_date(totals: pd.DataFrame, rules: SelectionRules) -> pd.DataFrame:
-    """Rules 5-6: one value per country, sex and date; returns ``country_code, sex, t, value, n_sources,
+    """Rules 6-7: one value per country, sex and date; returns ``country_code, sex, t, value, n_sources,
     sources``, sorted by country, sex and time."""
-    frame = totals[~totals["source_type"].isin(rules.exclude_types)].copy()
+    frame = last_resort(totals[~totals["source_type"].isin(rules.exclude_types)], rules).copy()
     if frame.empty:
         return pd.DataFrame(columns=["country_code", "sex", "t", "value", "n_sources", "sources"])
     frame = frame.sort_values(["country_code", "sex", "t", "source_title"], kind="stable")
@@ -207,6 +266,8 @@ def select_points(cells: pd.DataFrame, rules: SelectionRules = SelectionRules()
     universe and not excluded by type.
     """
     points = origin_totals(cells)
+    if rules.year_only_mid_year:
+        points["t"] = year_only_to_mid_year(points["t"].to_numpy(float))
     points = points[points["universe"].isin([TOTAL, CITIZENS, NATIVE_BORN, FOREIGN_BORN, FOREIGN_CITIZENS])]
     if rules.derive:
         points = derive_universes(points)
@@ -218,6 +279,6 @@ def select_points(cells: pd.DataFrame, rules: SelectionRules = SelectionRules()
     series = one_per_date(chosen, rules)
     ages = points.merge(concept.rename("universe").reset_index().rename(columns={"index": "country_code"}),
                         on=["country_code", "universe"])
-    ages = ages[~ages["source_type"].isin(rules.exclude_types)
+    ages = ages[~ages["source_type"].isin(rules.exclude_types + rules.last_resort_types)
                 & ~((ages["age_lo"] == 0) & ages["age_hi"].isna())]
     return series, ages.reset_index(drop=True), concept
