@@ -47,7 +47,7 @@ def check_age_values(cells: pd.DataFrame) -> pd.DataFrame:
         r = grp.iloc[0]
         hint = (" (a spreadsheet date serial: an age label like '5-9' read as a date?)"
                 if r["age_lo"] > SERIAL_DATES else "")
-        shown = f"[{r['age_lo']}, {'open' if r['age_hi'] == OPEN else r['age_hi']})"
+        shown = f"[{int(r['age_lo'])}, {'open' if r['age_hi'] == OPEN else int(r['age_hi'])})"
         out.append((sid, f"{len(grp)} cell(s) with an impossible age group, e.g. {shown}{hint}",
                     [dict(cell_dict(c.sex, 0, 1, c.origin_code, c.value), age=f"[{c.age_lo}, {c.age_hi})")
                      for c in grp.head(10).itertuples()]))

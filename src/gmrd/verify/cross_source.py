@@ -85,6 +85,7 @@ def check_cross_source(points: pd.DataFrame, only: set[int] | None = None) -> pd
 
 
 AGREEING_SHARE = 0.5
+CONFLICT_SHARE = 0.001
 
 
 def edition_pairs(sources: pd.DataFrame) -> pd.DataFrame:
@@ -100,7 +101,8 @@ def check_conflicting_editions(pairs: pd.DataFrame, cells: pd.DataFrame,
     that disagree in some cells: a warning on each, listing the cells (the curator rejects one).
 
     Sources whose common cells mostly differ are different data, left to :func:`check_cross_source`.
-    Pairs are compared in batches of about ``batch_cells`` cells (``cells`` sorted by source).
+    Cells differ when they are more than 1 person and more than 0.1 % apart (smaller differences are
+    rounding or late corrections of no consequence). Pairs are compared in batches of about ``batch_cells`` cells (``cells`` sorted by source).
     """
     if pairs.empty:
         return no_findings()
@@ -130,8 +132,9 @@ def _conflicts(pairs: pd.DataFrame, c: pd.DataFrame, symmetric: bool) -> pd.Data
         on=["id_b", "k"])
     if both.empty:
         return no_findings()
-    both = both.assign(differs=(np.abs(both["value"] - both["value_b"])
-                                > 0.5 * np.maximum(1.0, 1e-9 * both["value"].abs())).to_numpy())
+    gap = np.abs(both["value"] - both["value_b"])
+    both = both.assign(differs=((gap > 1.0) & (gap > CONFLICT_SHARE * np.maximum(both["value"], both["value_b"])))
+                       .to_numpy())
     share = both.groupby(["id", "id_b"])["differs"].agg(["mean", "sum", "size"])
     conflict = share[(share["sum"] > 0) & (share["mean"] < 1 - AGREEING_SHARE)].reset_index()
     if conflict.empty:

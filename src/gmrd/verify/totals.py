@@ -125,25 +125,33 @@ def check_origin_totals(cells: pd.DataFrame, units: pd.Series | None = None,
                         aggregates: frozenset[int] | None = None) -> pd.DataFrame:
     """Origins (countries, 'other', 'unknown') sum to the all-origins total of each (sex, age).
 
-    Region codes (M49 900-999 and UNPD's 1833, 1836, 5500, 5501) may be aggregates of countries
-    listed beside them or residual parts: the check passes if the sum with or without them matches.
-    A shortfall in a source without any residual category (other, unknown, UNPD 'other …' codes
-    ≥ 1,000,000) is a warning: the list may name the main origins only.
+    Region codes (M49 900-999 and UNPD's 1833, 1836, 5500, 5501) and UNPD's own groupings (codes
+    ≥ 1,000,000 other than 9999999 'unknown', e.g. 'EU27 incl. reporting country' or 'Other Africa')
+    may be aggregates of origins listed beside them or residual parts: the check passes if the parts
+    add up with all codes, without the regions, or without regions and groupings. The difference
+    reported is the smallest of the three. A shortfall in a source without any residual category
+    (other, unknown, UNPD groupings) is a warning: the list may name the main origins only.
     """
     units = rounding_units(cells) if units is None else units
     aggregates = REGION_CODES if aggregates is None else aggregates
     keys = ["source_id", "sex", "age_lo", "age_hi"]
     parts = cells[cells["origin_code"] != ORIGIN_TOTAL]
     totals = cells[cells["origin_code"] == ORIGIN_TOTAL]
-    bad_all = _compare(parts, totals, keys, units)
-    if bad_all.empty:
+    bad = _compare(parts, totals, keys, units)
+    if bad.empty:
         return no_findings()
-    is_agg = parts["origin_code"].isin(aggregates).to_numpy()
-    if is_agg.any():
-        bad_countries = _compare(parts[~is_agg], totals, keys, units)
-        bad = bad_all.merge(bad_countries[keys], on=keys)
-    else:
-        bad = bad_all
+    code = parts["origin_code"]
+    grouping = ((code >= 1_000_000) & (code != ORIGIN_UNKNOWN)).to_numpy()
+    region = code.isin(aggregates).to_numpy()
+    for drop in (region, region | grouping):
+        if drop.any():
+            other = _compare(parts[~drop], totals, keys, units)
+            bad = bad.merge(other[keys + ["expected", "n"]], on=keys, suffixes=("", "_v"))
+            closer = (np.abs(bad["expected_v"] - bad["found"]) < np.abs(bad["expected"] - bad["found"])).to_numpy()
+            bad.loc[closer, ["expected", "n"]] = bad.loc[closer, ["expected_v", "n_v"]].to_numpy()
+            bad = bad.drop(columns=["expected_v", "n_v"])
+    if bad.empty:
+        return no_findings()
     residual = cells.loc[cells["origin_code"].isin((ORIGIN_OTHER, ORIGIN_UNKNOWN))
                          | (cells["origin_code"] >= 1_000_000), "source_id"].unique()
     short = (bad["expected"] < bad["found"]).to_numpy() & ~bad["source_id"].isin(residual).to_numpy()

@@ -93,3 +93,11 @@ def test_source_totals_fall_back_to_male_plus_female(make_cells):
     cells = make_cells([(1, 1, 0, None, 0, 10.0), (1, 2, 0, None, 0, 5.0), (2, 0, 0, None, 0, 7.0)])
     totals = source_totals(cells)
     assert totals.loc[1, "total"] == 15.0 and totals.loc[2, "total"] == 7.0
+
+
+def test_unpd_groupings_that_include_the_whole_population_are_not_parts(make_cells, clean_rows):
+    # Eurostat tables in the UNPD corpus carry groupings such as 'EU27 incl. reporting country'
+    # (UNPD code 1000049) beside the countries: they are aggregates, not parts of the total
+    rows = clean_rows()
+    rows += [(1, sex, 0, None, 1000049, 5_000_000.0) for sex in (0, 1, 2)]
+    assert check_origin_totals(make_cells(rows)).empty
