@@ -5,7 +5,8 @@ A source may publish several age schemes at once (5-year groups beside 0-14/15-6
 beside 65-69 … 85+): groups nested in one another are a hierarchy, not an overlap. So the checks
 work on the source's set of groups (over all sexes and origins, since zero cells are often left out):
 two groups that intersect without one containing the other overlap; the finest groups (those that
-contain no other) must tile the ages from 0 without gaps; an open group (``75+``) must not be
+contain no other) must cover the ages from 0 without gaps (a coarser open group such as 85+ beside
+100+ covers 85-99); an open group (``75+``) must not be
 followed by closed groups that stop short of an open end.
 
 References
@@ -103,19 +104,23 @@ def _overlaps(iv: pd.DataFrame) -> pd.DataFrame:
 
 
 def _gaps(iv: pd.DataFrame) -> pd.DataFrame:
-    leaves = iv[iv["leaf"] & ~iv["overlapping"]].sort_values(["source_id", "age_lo", "age_hi"])
-    if leaves.empty:
+    """Ages from 0 up to the oldest group that no group covers (85+ beside 100+ covers 85-99)."""
+    groups = iv[~iv["overlapping"]].sort_values(["source_id", "age_lo", "age_hi"])
+    if groups.empty:
         return no_findings()
-    sid = leaves["source_id"].to_numpy()
-    lo = leaves["age_lo"].to_numpy().astype(int)
-    hi = leaves["age_hi"].to_numpy().astype(int)
+    sid = groups["source_id"].to_numpy()
+    lo = groups["age_lo"].to_numpy().astype(np.int64)
+    hi = groups["age_hi"].to_numpy().astype(np.int64)
     first = np.r_[True, sid[1:] != sid[:-1]]
-    prev_hi = np.r_[0, hi[:-1]]
-    prev_hi[first] = 0
-    gap = lo > prev_hi
+    # coverage so far within each source: running maximum of the upper bounds, restarted per source
+    offset = np.cumsum(first) * (int(OPEN) + 10)
+    reach = np.maximum.accumulate(hi + offset) - offset
+    prev = np.r_[0, reach[:-1]]
+    prev[first] = 0
+    gap = lo > prev
     if not gap.any():
         return no_findings()
-    g = pd.DataFrame({"source_id": sid[gap], "lo": prev_hi[gap], "hi": lo[gap]})
+    g = pd.DataFrame({"source_id": sid[gap], "lo": prev[gap], "hi": lo[gap]})
     agg = g.groupby("source_id").agg(lo=("lo", "first"), hi=("hi", "first"), n=("lo", "size"),
                                      all_lo=("lo", list), all_hi=("hi", list))
     msg = [f"no age group covers ages {age_label(r.lo, r.hi)}" + (f" ({r.n} gaps)" if r.n > 1 else "")

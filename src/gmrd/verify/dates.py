@@ -2,8 +2,9 @@
 
 Estimates are harmonized to mid-year (1 July) by interpolating between data points at their exact
 dates [1]_, so a date known only to the year (stored as 1 July) is flagged: the harmonization needs
-the census day. A title that names a census/survey year ("Census 2011") and a date more than one
-year away from it points to a mistyped date or title.
+the census day. A title that names a census or survey with a year ("Census 2011") and a date more
+than one year away from it points to a mistyped date or title; other titles' years are publication
+years ("Statistics Centre 2020" holding 2010-2020) and are not compared.
 
 References
 ----------
@@ -25,6 +26,7 @@ from gmrd.verify.frame import concat, findings, no_findings
 
 EARLIEST = date(1800, 1, 1)
 YEAR_IN_TITLE = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
+COLLECTION_WORDS = re.compile(r"cens|survey|encuesta|enquête|enquete|inquérito|erhebung|zensus", re.I)
 TITLE_YEAR_SLACK = 1
 
 
@@ -57,7 +59,9 @@ def check_reference_dates(sources: pd.DataFrame, today: date | None = None) -> p
 
 
 def _title_years(sources: pd.DataFrame, ref: pd.Series) -> pd.DataFrame:
-    years = sources["title"].fillna("").str.findall(YEAR_IN_TITLE)
+    titles = sources["title"].fillna("")
+    years = titles.str.findall(YEAR_IN_TITLE).where(titles.str.contains(COLLECTION_WORDS), None)
+    years = years.map(lambda ys: ys if isinstance(ys, list) else [])
     has = years.str.len().to_numpy() > 0
     if not has.any():
         return no_findings()

@@ -53,3 +53,9 @@ def test_duplicate_cells_fire_and_distinct_cells_do_not(make_cells):
     assert list(found["source_id"]) == [1]
     assert [c["value"] for c in found["cells"].iloc[0]] == [4.0, 5.0]
     assert check_duplicates(make_cells(rows[:2] + rows[3:])).empty
+
+
+def test_a_coarser_open_group_covers_the_ages_above_the_finer_groups(make_cells):
+    # Eurostat (France 2012 in the UNPD corpus): 5-year groups to 80-84, then 85+ and 100+
+    groups = [(a, a + 5) for a in range(0, 85, 5)] + [(85, None), (100, None)]
+    assert check_age_groups(make_cells(_ages(groups))).empty

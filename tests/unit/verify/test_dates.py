@@ -34,3 +34,9 @@ def test_year_only_dates_are_flagged_for_mid_year_harmonization(make_sources):
     sources = make_sources(reference_date=[date(2010, 7, 1)], date_precision=["year"])
     found = check_reference_dates(sources, TODAY)
     assert list(found["check"]) == ["dates.precision"] and found["severity"].iloc[0] == "warning"
+
+
+def test_publication_years_in_other_titles_are_not_compared(make_sources):
+    sources = make_sources(reference_date=[date(2011, 1, 1)],
+                           title=["Federal Competitiveness and Statistics Centre 2020"])
+    assert check_reference_dates(sources, TODAY).empty
