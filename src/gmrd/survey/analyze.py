@@ -113,7 +113,10 @@ def left_behind_table(frame: pd.DataFrame, design: SurveyDesign, domains: dict[s
         for name, column in domains.items():
             shares = by(design, indicator, column, proportion)
             numbers = by(design, indicator, column, total)
-            for group in shares:
+            order = list(shares)
+            if isinstance(frame[column].dtype, pd.CategoricalDtype):  # keep the categories' order
+                order = [g for g in frame[column].cat.categories if g in shares]
+            for group in order:
                 rows.append({**base, "domain": name, "group": str(group), "statistic": "share",
                              **estimate_row(_share(shares[group]), level)})
                 rows.append({**base, "domain": name, "group": str(group), "statistic": "number",
@@ -269,7 +272,6 @@ def analyze(data: SurveyData, config: AnalysisConfig) -> AnalysisResult:
                 kids["region_label"] = pd.to_numeric(kids[config.region], errors="coerce").map(
                     lambda v: region_labels.get(v, f"{v:g}") if pd.notna(v) else None)
                 domains["Region"] = "region_label"
-            kids["age_group"] = kids["age_group"].astype(str).where(kids["age_group"].notna())
             design = build_design(kids, spec)
             summary["children"] = _design_summary(design, "children 0-17 (roster)")
             left = left_behind_table(kids, design, domains, config.level)

@@ -41,19 +41,21 @@ def population_truth(population: Population) -> dict[str, float]:
     received remittances.
     """
     data = survey_data(population)
-    kids = child_frame(data, ["HH7"])
-    resp = respondent_frame(data, ["HH7"])
+    return truth_from_frames(child_frame(data, ["HH7"]), respondent_frame(data, ["HH7"]), population.households)
+
+
+def truth_from_frames(kids: pd.DataFrame, resp: pd.DataFrame, households: pd.DataFrame) -> dict[str, float]:
+    """:func:`population_truth` from the population's analysis frames (built once by the caller)."""
     truth: dict[str, float] = {"share_left_behind": float(kids["lb_any"].mean()),
                                "number_left_behind": float(kids["lb_any"].sum()),
-                               "children": float(len(kids)), "households": float(len(population.households))}
+                               "children": float(len(kids)), "households": float(len(households))}
     for outcome in ("ladder", "eq5d_lss"):
         groups = resp.groupby("migrant")[outcome].mean()
         truth[f"{outcome}_migrant"] = float(groups["Migrant household"])
         truth[f"{outcome}_non_migrant"] = float(groups["Non-migrant household"])
         truth[f"{outcome}_difference"] = float(groups["Migrant household"] - groups["Non-migrant household"])
-    hh = population.households
-    sending = hh["MA1"] == 1
-    truth["share_receiving"] = float((hh.loc[sending, "RM1"] == 1).mean())
+    sending = households["MA1"] == 1
+    truth["share_receiving"] = float((households.loc[sending, "RM1"] == 1).mean())
     return truth
 
 

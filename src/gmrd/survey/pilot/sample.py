@@ -68,18 +68,12 @@ def _pps_systematic(sizes: np.ndarray, n: int, rng: np.random.Generator) -> np.n
     return order[np.searchsorted(cum, points, side="right")]
 
 
-def draw_sample(frame: Frame, spec: SampleSpec, rng: np.random.Generator) -> PilotSample:
-    """Draw one two-stage sample and attach design variables (``stratum``, ``HH1``, ``hhweight``).
+def draw_households(frame: Frame, spec: SampleSpec, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray,
+                                                                                         np.ndarray]:
+    """The two-stage selection: population household rows, their weights and sample cluster numbers.
 
-    Parameters
-    ----------
-    frame : from :func:`sampling_frame`
-    spec : sample sizes and first-stage method
-    rng : random generator
-
-    Returns
-    -------
-    PilotSample
+    Sampled clusters are numbered 1..n like a survey's cluster numbers; a cluster drawn twice by
+    PPS (a with-replacement hit) gets two numbers.
 
     References
     ----------
@@ -104,22 +98,29 @@ def draw_sample(frame: Frame, spec: SampleSpec, rng: np.random.Generator) -> Pil
         chosen.append(picked)
         weights.append(w)
     clusters = np.concatenate(chosen)
-    cluster_w = np.concatenate(weights)
     sizes = frame.cluster_size[clusters]
     if np.any(sizes < m):
         raise ValueError("a cluster has fewer households than households_per_cluster")
-    # stage 2: m households by SRS in each cluster (random keys, smallest m)
-    offsets = np.argsort(rng.random((clusters.size, int(sizes.max()))) + (np.arange(sizes.max()) >= sizes[:, None]),
-                         axis=1)[:, :m]
+    # stage 2: m households by SRS in each cluster (the m smallest random keys among its households)
+    keys = rng.random((clusters.size, int(sizes.max()))) + (np.arange(sizes.max()) >= sizes[:, None])
+    offsets = np.argpartition(keys, m - 1, axis=1)[:, :m]
     rows = (frame.cluster_start[clusters][:, None] + offsets).ravel()
+    return rows, np.repeat(np.concatenate(weights), m), np.repeat(np.arange(1, clusters.size + 1), m)
+
+
+def draw_sample(frame: Frame, spec: SampleSpec, rng: np.random.Generator) -> PilotSample:
+    """Draw one two-stage sample (:func:`draw_households`) with every table of the sampled households.
+
+    The household table gets ``hhweight`` (inverse inclusion probability) and the sample's cluster
+    numbers in HH1 (``stratum`` is the region).
+    """
+    rows, weight, cluster = draw_households(frame, spec, rng)
     pop = frame.population
     hh = pop.households.iloc[rows].reset_index(drop=True)
-    hh["hhweight"] = np.repeat(cluster_w, m)
-    # sampled clusters are renumbered 1..n like a survey's cluster numbers; repeated PPS hits get
-    # distinct numbers (with-replacement draws)
-    hh["HH1"] = np.repeat(np.arange(1, clusters.size + 1), m)
+    hh["hhweight"] = weight
+    hh["HH1"] = cluster
     key = pd.DataFrame({"_c": pop.households["HH1"].to_numpy()[rows], "_h": pop.households["HH2"].to_numpy()[rows],
-                        "HH1": hh["HH1"].to_numpy()})
+                        "HH1": cluster})
     return PilotSample(hh, _attach(pop.members, key), _attach(pop.children, key), _attach(pop.abroad, key))
 
 

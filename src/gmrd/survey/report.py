@@ -1,0 +1,169 @@
+"""The HTML (and PDF) report of a left-behind survey analysis.
+
+Charts are plotly figures (bars with confidence-interval whiskers, distributions) in the shared
+colours of :mod:`gmrd.web.charts`; plotly.js is embedded once from the installed plotly package
+(no CDN), so the report is one self-contained file. The PDF is printed by headless Chromium, which
+runs the charts' JavaScript before printing.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import subprocess
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from gmrd.errors import GmrdError
+from gmrd.survey.analyze import AnalysisResult
+from gmrd.web.charts import COLOURS
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def _num(value: Any, digits: int = 3) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return ""
+    if isinstance(value, int | float):
+        if abs(value) >= 1000:
+            return f"{value:,.0f}"
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def _pct(value: float) -> str:
+    return "" if not math.isfinite(value) else f"{100 * value:.1f}"
+
+
+def bar_with_ci(labels: list[str], series: list[tuple[str, list[float], list[float], list[float]]], title: str,
+                y_title: str) -> dict[str, Any]:
+    """Grouped bars with asymmetric CI whiskers: series of (name, values, lower, upper)."""
+    data = []
+    for i, (name, values, low, high) in enumerate(series):
+        data.append({"type": "bar", "name": name, "x": labels, "y": values,
+                     "marker": {"color": COLOURS[i % len(COLOURS)]},
+                     "error_y": {"type": "data", "symmetric": False, "color": "#333",
+                                 "array": [h - v for v, h in zip(values, high, strict=True)],
+                                 "arrayminus": [v - lo for v, lo in zip(values, low, strict=True)]}})
+    return {"data": data, "layout": _layout(title, y_title, barmode="group")}
+
+
+def _layout(title: str, y_title: str, **extra: Any) -> dict[str, Any]:
+    return {"title": {"text": title, "font": {"size": 15}}, "height": 340,
+            "margin": {"l": 60, "r": 20, "t": 40, "b": 60}, "yaxis": {"title": {"text": y_title}, "rangemode": "tozero"},
+            "legend": {"orientation": "h", "y": -0.25}, "paper_bgcolor": "white", "plot_bgcolor": "white", **extra}
+
+
+def _figure_html(spec: dict[str, Any], div_id: str) -> str:
+    import plotly.io as pio
+
+    return str(pio.to_html(spec, include_plotlyjs=False, full_html=False, div_id=div_id,
+                           config={"displayModeBar": False, "responsive": True}))
+
+
+def _left_behind_charts(table: pd.DataFrame) -> list[dict[str, Any]]:
+    charts = []
+    shares = table[(table["statistic"] == "share") & (table["indicator"] == "lb_any")]
+    for domain in [d for d in shares["domain"].unique() if d != "All"]:
+        rows = shares[shares["domain"] == domain]
+        charts.append(bar_with_ci(rows["group"].tolist(), [(
+            "Any parent abroad", (100 * rows["estimate"]).tolist(), (100 * rows["ci_low"]).tolist(),
+            (100 * rows["ci_high"]).tolist())], f"Children left behind by {domain.lower()}", "% of children 0-17"))
+    overall = table[(table["statistic"] == "share") & (table["domain"] == "All")]
+    charts.insert(0, bar_with_ci(overall["label"].tolist(), [(
+        "All children 0-17", (100 * overall["estimate"]).tolist(), (100 * overall["ci_low"]).tolist(),
+        (100 * overall["ci_high"]).tolist())], "Children left behind, by parent abroad", "% of children 0-17"))
+    return charts
+
+
+def _wellbeing_charts(result: AnalysisResult) -> list[dict[str, Any]]:
+    charts = []
+    means = result.group_means
+    for outcome in ("ladder", "eq5d_lss", "eq5d_vas", "eq5d_index"):
+        rows = means[means["outcome"] == outcome] if not means.empty else means
+        if rows.empty:
+            continue
+        charts.append(bar_with_ci([str(rows["label"].iloc[0])], [
+            (str(r.group), [r.estimate], [r.ci_low], [r.ci_high]) for r in rows.itertuples()],
+            str(rows["label"].iloc[0]), "Mean"))
+    for outcome, dist in result.distributions.items():
+        groups = [c for c in dist.columns if c != "value"]
+        charts.append({"data": [{"type": "bar", "name": g, "x": dist["value"].tolist(), "y": dist[g].tolist(),
+                                 "marker": {"color": COLOURS[i % len(COLOURS)]}} for i, g in enumerate(groups)],
+                       "layout": _layout(f"Distribution: {outcome.replace('_', ' ')}", "% of children", barmode="group")})
+    return charts
+
+
+def _remittance_charts(table: pd.DataFrame) -> list[dict[str, Any]]:
+    charts = []
+    for section in [s for s in table["section"].unique() if s.startswith(("Channel", "Use", "Frequency"))]:
+        rows = table[table["section"] == section]
+        charts.append(bar_with_ci(rows["item"].tolist(), [(section, (100 * rows["estimate"]).tolist(),
+                                                          (100 * rows["ci_low"]).tolist(),
+                                                          (100 * rows["ci_high"]).tolist())],
+                                  section, "% of receiving households"))
+    return charts
+
+
+def render_html(result: AnalysisResult) -> str:
+    """The report as one self-contained HTML document (plotly.js embedded)."""
+    from plotly.offline import get_plotlyjs
+
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
+    env.filters["num"] = _num
+    env.filters["pct"] = _pct
+    sections: dict[str, list[dict[str, Any]]] = {
+        "left_behind": _left_behind_charts(result.left_behind) if not result.left_behind.empty else [],
+        "wellbeing": _wellbeing_charts(result) if not result.group_means.empty else [],
+        "remittances": _remittance_charts(result.remittances) if not result.remittances.empty else [],
+    }
+    charts = {name: [_figure_html(spec, f"{name}-{i}") for i, spec in enumerate(specs)]
+              for name, specs in sections.items()}
+    template = env.get_template("survey_report.html.j2")
+    return template.render(result=result, config=result.config, charts=charts, plotly_js=get_plotlyjs(),
+                           today=date.today().isoformat(), left=_records(result.left_behind),
+                           means=_records(result.group_means), comparisons=_records(result.comparisons),
+                           remittances=_records(result.remittances), reliability=_records(result.reliability))
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [] if frame.empty else frame.to_dict(orient="records")
+
+
+def write_report(result: AnalysisResult, path: Path) -> Path:
+    """Write the HTML report."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_html(result), encoding="utf-8")
+    return path
+
+
+def find_chromium() -> str:
+    """The Chromium executable: $GMRD_CHROMIUM, or chromium / chromium-browser / google-chrome on PATH."""
+    for name in (os.environ.get("GMRD_CHROMIUM"), "chromium", "chromium-browser", "google-chrome"):
+        if name and shutil.which(name):
+            return str(shutil.which(name))
+    raise GmrdError("PDF output needs Chromium (Debian: apt-get install chromium), or set GMRD_CHROMIUM")
+
+
+def html_to_pdf(html: Path, pdf: Path, timeout: float = 120.0) -> Path:
+    """Print an HTML file to PDF with headless Chromium (charts are drawn before printing)."""
+    browser = find_chromium()
+    pdf.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as profile:
+        command = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                   f"--user-data-dir={profile}", "--no-pdf-header-footer", "--virtual-time-budget=10000",
+                   f"--print-to-pdf={pdf.resolve()}", html.resolve().as_uri()]
+        try:
+            done = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise GmrdError(f"Chromium could not print {pdf}: {exc}") from None
+    if done.returncode != 0 or not pdf.is_file() or pdf.stat().st_size == 0:
+        message = done.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no output"]
+        raise GmrdError(f"Chromium could not print {pdf}: {message[0]}")
+    return pdf
