@@ -110,7 +110,7 @@ def child_frame(data: SurveyData, household_columns: Sequence[str], *, age: str 
                        ("lb_both", ("both_abroad",))):
         out[name] = out["left_behind"].isin(cats).astype(float)
     out["lb_any"] = (out["left_behind"] != "none").astype(float)
-    out["age_group"] = age_group(out[age]).to_numpy()
+    out["age_group"] = age_group(out[age]).array
     out["sex_label"] = pd.to_numeric(out[sex], errors="coerce").map(SEX_LABELS).fillna("Unknown")
     return out
 
