@@ -4,7 +4,8 @@ Estimates are harmonized to mid-year (1 July) by interpolating between data poin
 dates [1]_, so a date known only to the year (stored as 1 July) is flagged: the harmonization needs
 the census day. A title that names a census or survey with a year ("Census 2011") and a date more
 than one year away from it points to a mistyped date or title; other titles' years are publication
-years ("Statistics Centre 2020" holding 2010-2020) and are not compared.
+years ("Statistics Centre 2020" holding 2010-2020) and are not compared. A title with a range
+("2015-2020 Censuses") covers the years between.
 
 References
 ----------
@@ -66,7 +67,8 @@ def _title_years(sources: pd.DataFrame, ref: pd.Series) -> pd.DataFrame:
     if not has.any():
         return no_findings()
     ref_year = ref.dt.year.to_numpy()
-    far = np.array([bool(ys) and not np.isnan(y) and min(abs(int(t) - y) for t in ys) > TITLE_YEAR_SLACK
+    far = np.array([bool(ys) and not np.isnan(y)
+                    and not (min(map(int, ys)) - TITLE_YEAR_SLACK <= y <= max(map(int, ys)) + TITLE_YEAR_SLACK)
                     for ys, y in zip(years, ref_year)])
     if not far.any():
         return no_findings()

@@ -40,3 +40,10 @@ def test_publication_years_in_other_titles_are_not_compared(make_sources):
     sources = make_sources(reference_date=[date(2011, 1, 1)],
                            title=["Federal Competitiveness and Statistics Centre 2020"])
     assert check_reference_dates(sources, TODAY).empty
+
+
+def test_a_year_range_in_the_title_covers_the_years_between(make_sources):
+    sources = make_sources(reference_date=[date(2017, 11, 1), date(2008, 2, 10)],
+                           title=["2015-2020_Censuses", "2016 Census Table 2"])
+    found = check_reference_dates(sources, TODAY)
+    assert list(found["source_id"]) == [2]
