@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import io
+import secrets
 from collections.abc import Sequence
 
 import pandas as pd
 from sqlalchemy.engine import Connection
 
-NULL = r"\N"
-NULL_SQL = r"'\N'"
 
 
 def bulk_insert(conn: Connection, table: str, columns: Sequence[str], frame: pd.DataFrame) -> None:
@@ -21,9 +20,10 @@ def bulk_insert(conn: Connection, table: str, columns: Sequence[str], frame: pd.
     raw = conn.connection.driver_connection
     names = ", ".join(f'"{c}"' for c in columns)
     if conn.dialect.name == "postgresql":
+        null = f"NULL{secrets.token_hex(8)}"  # a marker no real value can collide with
         buffer = io.StringIO()
-        frame[list(columns)].to_csv(buffer, header=False, index=False, na_rep=NULL)
-        sql = f'COPY "{table}" ({names}) FROM STDIN WITH (FORMAT csv, NULL {NULL_SQL})'
+        frame[list(columns)].to_csv(buffer, header=False, index=False, na_rep=null)
+        sql = f"COPY \"{table}\" ({names}) FROM STDIN WITH (FORMAT csv, NULL '{null}')"
         with raw.cursor() as cur, cur.copy(sql) as copy:
             copy.write(buffer.getvalue())
         return

@@ -220,7 +220,7 @@ class CountryResolver:
         if isinstance(label, (int, np.integer, float, np.floating)):
             return self._number(label)
         text = clean(fix_mojibake(str(label)))
-        if re.fullmatch(r"\d+(\.0+)?", text):
+        if re.fullmatch(r"\s*\d{1,9}(\.0+)?\s*", str(label), flags=re.ASCII):
             return self._number(float(text))
         if not text:
             raise UnknownCountry("empty country name")
@@ -231,6 +231,12 @@ class CountryResolver:
         return _dated(code, on)
 
     def _number(self, value: float) -> int:
+        try:
+            in_range = bool(np.isfinite(float(value))) and abs(float(value)) < 1e9
+        except OverflowError:
+            in_range = False
+        if not in_range:
+            raise UnknownCountry(f"country code {str(value)[:20]!r} is out of range")
         if float(value) != int(value):
             raise UnknownCountry(f"country code {value!r} is not an integer")
         code = int(value)
@@ -364,7 +370,8 @@ _UNKNOWN_WORDS = frozenset(["unknown", "not", "stated", "specified", "unspecifie
 
 def origin_category(label: object) -> int | None:
     """0 (all origins), 2003 (other) or 9999999 (unknown) for such labels and codes; else None."""
-    if isinstance(label, (int, np.integer)) or (isinstance(label, str) and label.strip().isdigit()):
+    numeric = isinstance(label, str) and re.fullmatch(r"\s*\d{1,9}\s*", label, flags=re.ASCII)
+    if isinstance(label, (int, np.integer)) or numeric:
         value = int(label)
         return value if value in (ORIGIN_TOTAL, ORIGIN_OTHER, ORIGIN_UNKNOWN) else None
     words = set(key(label).split())

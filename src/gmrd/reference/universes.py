@@ -8,6 +8,8 @@ References
 
 from __future__ import annotations
 
+import re
+
 from gmrd.errors import InputError
 from gmrd.reference.normalize import key
 
@@ -56,7 +58,8 @@ def parse_universe(label: object, *, file: str | None = None, row: int | None = 
     if isinstance(label, int) and not isinstance(label, bool):
         if label in UNIVERSES:
             return label
-    elif isinstance(label, str) and label.strip().lstrip("-").isdigit() and int(label) in UNIVERSES:
+    elif (isinstance(label, str) and re.fullmatch(r"\s*-?\d{1,3}\s*", label, flags=re.ASCII)
+          and int(label) in UNIVERSES):
         return int(label)
     elif isinstance(label, str) and key(label) in _ALIASES:
         return _ALIASES[key(label)]
