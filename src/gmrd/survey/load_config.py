@@ -37,7 +37,7 @@ class AnalysisConfig:
 
     design: DesignSpec = DesignSpec()
     files: dict[str, str] = field(default_factory=dict)
-    keys: Keys = Keys()
+    keys: Keys = field(default_factory=Keys)
     orphans: str = "error"
     region: str | None = "HH7"
     sex: str = "HL4"

@@ -106,7 +106,7 @@ def check_value_labels(labels: Mapping[str, Mapping[Any, str]], *, file: str,
 
 
 def _describe(codes: Mapping[str, set[str]]) -> str:
-    return "; ".join(f"{code} {sorted(names)[0]}" for code, names in codes.items())
+    return "; ".join(f"{code} {min(names)}" for code, names in codes.items())
 
 
 def module_value_labels(variables: Iterable[str], modules: Iterable[Module] | None = None) -> dict[str, dict[int, str]]:

@@ -139,13 +139,14 @@ def _link(table: pd.DataFrame, parent: pd.Series, position: pd.Series, where: st
     return table.assign(_parent=matched.astype(int).to_numpy())
 
 
-def odk_survey(path: Path, *, keys: Keys = Keys(), orphans: OrphanPolicy = "error") -> SurveyData:
+def odk_survey(path: Path, *, keys: Keys | None = None, orphans: OrphanPolicy = "error") -> SurveyData:
     """An ODK/Kobo export as linked survey tables: the main table is the households, the ``hl``
     repeat the members, ``ma`` the members abroad, ``ch`` the children (when present).
 
     Repeat rows get the cluster and household numbers of their submission; a missing line number
     is the row's position within its submission (the roster's ``HL1 = position(..)``).
     """
+    keys = keys or Keys()
     main, repeats = read_odk_export(path)
     where = str(path)
     for column in (keys.cluster, keys.household):
