@@ -23,6 +23,9 @@ test: install
 bench: install
 	$(BIN)/python -m benchmarks.run
 
+soak: install
+	$(BIN)/python -m benchmarks.soak
+
 lint: install
 	$(BIN)/ruff check src tests
 
