@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cache
 
+import numpy as np
 import pandas as pd
 
 from gmrd.reference.countries import countries, members
@@ -38,7 +39,10 @@ def aggregate(estimates: pd.DataFrame, value_columns: Sequence[str] = ("value",)
               ) -> pd.DataFrame:
     """Sum ``value_columns`` of country rows (``country_code`` + ``keys``) into every aggregate.
 
-    Returns ``area_code`` + ``keys`` + ``value_columns`` for the aggregates only.
+    Returns ``area_code`` + ``keys`` + ``value_columns`` for the aggregates only, sorted by area and
+    keys; an aggregate appears for a key where at least one of its members has a row (missing
+    values count as zero). Computed as one product of the membership matrix (aggregates x
+    countries) with the countries x keys matrix of each value column.
 
     Examples
     --------
@@ -48,5 +52,34 @@ def aggregate(estimates: pd.DataFrame, value_columns: Sequence[str] = ("value",)
     3.0
     """
     keys = list(keys)
-    merged = estimates.merge(membership(kinds), on="country_code")
-    return merged.groupby(["area_code", *keys], as_index=False, sort=True)[list(value_columns)].sum()
+    links = membership(kinds)
+    codes = np.sort(estimates["country_code"].unique())
+    links = links[links["country_code"].isin(codes)]
+    areas = np.sort(links["area_code"].unique())
+    if estimates.empty or len(areas) == 0:
+        return pd.DataFrame(columns=["area_code", *keys, *value_columns])
+    member = np.zeros((len(areas), len(codes)))
+    member[np.searchsorted(areas, links["area_code"].to_numpy()),
+           np.searchsorted(codes, links["country_code"].to_numpy())] = 1.0
+    combo, combos = _key_codes(estimates, keys)
+    row = np.searchsorted(codes, estimates["country_code"].to_numpy())
+    flat = row * len(combos) + combo
+    size = len(codes) * len(combos)
+    present = member @ np.bincount(flat, minlength=size).reshape(len(codes), len(combos))
+    keep = (present > 0).ravel()
+    out = pd.DataFrame({"area_code": np.repeat(areas, len(combos))[keep]})
+    for k in keys:
+        out[k] = np.tile(combos[k].to_numpy(), len(areas))[keep]
+    for column in value_columns:
+        values = np.nan_to_num(estimates[column].to_numpy(dtype=float))
+        matrix = np.bincount(flat, weights=values, minlength=size).reshape(len(codes), len(combos))
+        out[column] = (member @ matrix).ravel()[keep]
+    return out.reset_index(drop=True)
+
+
+def _key_codes(frame: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
+    """Group number of each row (sorted by ``keys``) and the distinct key combinations in order."""
+    grouped = frame.groupby(keys, sort=True)
+    codes = grouped.ngroup().to_numpy()
+    combos = grouped.size().reset_index()[keys]
+    return codes, combos

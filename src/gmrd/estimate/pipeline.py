@@ -28,7 +28,7 @@ from gmrd.estimate.children import OUTPUT_GROUPS, output_matrix
 from gmrd.estimate.graduation import METHODS, Method
 from gmrd.estimate.impute import impute_totals, published_areas, regional_pattern
 from gmrd.estimate.interpolate import EXTRAPOLATIONS, FORMS, Extrapolation, Form
-from gmrd.estimate.selection import SelectionRules, select_points
+from gmrd.estimate.selection import SelectionRules, one_per_date, preparation_key, prepare_points
 from gmrd.estimate.structure import FINE_LABELS, age_share_points, male_share_points, shares_at
 from gmrd.estimate.totals import mid_year_totals
 from gmrd.estimate.uncertainty import sensitivity_interval
@@ -84,10 +84,11 @@ def country_estimates(cells: pd.DataFrame, params: Params, memo: dict[object, ob
     """
     memo = {} if memo is None else memo
     years = list(params.years)
-    key = ("select", params.selection)
-    if key not in memo:
-        memo[key] = select_points(cells, params.selection)
-    series, ages, _ = memo[key]  # type: ignore[misc]
+    prep = preparation_key(params.selection)
+    if ("prepare", prep) not in memo:
+        memo[("prepare", prep)] = prepare_points(cells, params.selection)
+    chosen, ages, _ = memo[("prepare", prep)]  # type: ignore[misc]
+    series = one_per_date(chosen, params.selection)
     areas = published_areas()
     totals = mid_year_totals(series, years, form=params.form, extrapolation=params.extrapolation,
                              min_span=params.min_span)
@@ -99,7 +100,7 @@ def country_estimates(cells: pd.DataFrame, params: Params, memo: dict[object, ob
     male = shares_at(male, ["male_share"], years, keys=("country_code",)) if len(male) else male
     male = regional_pattern(male[male["country_code"].isin(areas["code"])], ["male_share"], areas,
                             keys=("year",))
-    key = ("ages", params.selection, params.graduation, params.years)
+    key = ("ages", prep, params.graduation, params.years)
     if key not in memo:
         memo[key] = age_share_points(ages, params.graduation, years)
     shares: pd.DataFrame = memo[key]  # type: ignore[assignment]

@@ -37,6 +37,7 @@ References
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -252,18 +253,32 @@ def one_per_date(totals: pd.DataFrame, rules: SelectionRules) -> pd.DataFrame:
     best = frame.groupby("date_group")["rank"].transform("min")
     frame = frame[frame["rank"] == best]
     grouped = frame.groupby(["country_code", "sex", "date_group"], sort=True)
-    out = grouped.agg(t=("t", "mean"), value=("value", rules.combine), n_sources=("value", "size"),
-                      sources=("source_title", lambda s: "; ".join(sorted(set(s))))).reset_index()
+    out = grouped.agg(t=("t", "mean"), value=("value", rules.combine),
+                      n_sources=("value", "size")).reset_index()
+    titles = frame[["date_group", "source_title"]].drop_duplicates().sort_values(
+        ["date_group", "source_title"], kind="stable")
+    joined = {g: "; ".join(str(t) for _, t in rows) for g, rows in itertools.groupby(
+        zip(titles["date_group"].tolist(), titles["source_title"].tolist()), key=lambda r: r[0])}
+    out["sources"] = out["date_group"].map(joined)
     return out.drop(columns="date_group")
 
 
-def select_points(cells: pd.DataFrame, rules: SelectionRules = SelectionRules()
-                  ) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
-    """All rules: (total data points, age-detail points of the chosen universe, chosen universe).
+#: Rules applied only by :func:`one_per_date`; :func:`prepare_points` does not depend on them.
+PER_DATE_RULES: frozenset[str] = frozenset({"combine", "same_date", "type_order", "last_resort_window"})
 
-    The total data points have columns ``country_code, sex, t, value, n_sources, sources``; the age
-    points are the rows of :func:`origin_totals` (after derivation) with age detail, in the chosen
-    universe and not excluded by type.
+
+def preparation_key(rules: SelectionRules) -> tuple[object, ...]:
+    """The rules :func:`prepare_points` depends on (a cache key shared by per-date alternatives)."""
+    return tuple((k, v) for k, v in asdict(rules).items() if k not in PER_DATE_RULES)
+
+
+def prepare_points(cells: pd.DataFrame, rules: SelectionRules = SelectionRules()
+                   ) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
+    """Rules 1-5: (totals of the chosen universe, its age-detail points, the chosen universe).
+
+    The totals have one row per source, universe and sex (:func:`complete_totals`); the age points
+    are the rows of :func:`origin_totals` (after derivation) with age detail, in the chosen universe
+    and not of an excluded or last-resort type.
     """
     points = origin_totals(cells)
     if rules.year_only_mid_year:
@@ -274,11 +289,20 @@ def select_points(cells: pd.DataFrame, rules: SelectionRules = SelectionRules()
     points = points[points["universe"].isin([FOREIGN_BORN, FOREIGN_CITIZENS])]
     totals = complete_totals(points)
     concept = choose_concept(totals, rules)
-    chosen = totals.merge(concept.rename("universe").reset_index().rename(columns={"index": "country_code"}),
-                          on=["country_code", "universe"])
-    series = one_per_date(chosen, rules)
-    ages = points.merge(concept.rename("universe").reset_index().rename(columns={"index": "country_code"}),
-                        on=["country_code", "universe"])
+    chosen_frame = concept.rename("universe").rename_axis("country_code").reset_index()
+    chosen = totals.merge(chosen_frame, on=["country_code", "universe"])
+    ages = points.merge(chosen_frame, on=["country_code", "universe"])
     ages = ages[~ages["source_type"].isin(rules.exclude_types + rules.last_resort_types)
                 & ~((ages["age_lo"] == 0) & ages["age_hi"].isna())]
-    return series, ages.reset_index(drop=True), concept
+    return chosen, ages.reset_index(drop=True), concept
+
+
+def select_points(cells: pd.DataFrame, rules: SelectionRules = SelectionRules()
+                  ) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
+    """All rules: (total data points, age-detail points of the chosen universe, chosen universe).
+
+    The total data points have columns ``country_code, sex, t, value, n_sources, sources``; see
+    :func:`prepare_points` for the others.
+    """
+    chosen, ages, concept = prepare_points(cells, rules)
+    return one_per_date(chosen, rules), ages, concept

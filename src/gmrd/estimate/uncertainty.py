@@ -39,9 +39,15 @@ def sensitivity_interval(main: pd.DataFrame, alternatives: Sequence[pd.DataFrame
     """
     keys = list(keys)
     stacked = np.column_stack([main["value"].to_numpy(float)] + [
-        main[keys].merge(alt[[*keys, "value"]], on=keys, how="left")["value"].to_numpy(float)
-        for alt in alternatives])
+        _aligned(main, alt, keys) for alt in alternatives])
     out = main.copy()
     out["lower"] = np.nanmin(stacked, axis=1)
     out["upper"] = np.nanmax(stacked, axis=1)
     return out
+
+
+def _aligned(main: pd.DataFrame, alt: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """``alt``'s values in the row order of ``main`` (NaN where ``alt`` lacks the row)."""
+    if len(alt) == len(main) and all(np.array_equal(main[k].to_numpy(), alt[k].to_numpy()) for k in keys):
+        return alt["value"].to_numpy(float)
+    return main[keys].merge(alt[[*keys, "value"]], on=keys, how="left")["value"].to_numpy(float)
