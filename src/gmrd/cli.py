@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from gmrd.commands import (database, demo, estimate, graduate, survey_eq5d, survey_estimate, verify,
-                           web)
+from gmrd.commands import (database, demo, estimate, graduate, survey_analyze, survey_eq5d, survey_estimate,
+                           verify, web)
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="Global Migration Research Database: import, verify, estimate, publish.")
@@ -37,6 +37,8 @@ tokens.command("revoke")(web.tokens_revoke)
 survey = typer.Typer(no_args_is_help=True, help="Left-behind survey toolkit: scoring and design-based analysis.")
 app.add_typer(survey, name="survey")
 survey.command("estimate")(survey_estimate.survey_estimate)
+survey.command("analyze")(survey_analyze.survey_analyze)
+survey.command("generate")(survey_analyze.survey_generate)
 survey.command("eq5d")(survey_eq5d.survey_eq5d)
 
 if __name__ == "__main__":
