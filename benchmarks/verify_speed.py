@@ -79,10 +79,10 @@ def main(corpus: Path = CORPUS) -> dict[str, dict]:
         finally:
             _drop_postgres("bench_verify")
     lines = ["## Verification of the empirical corpus", "",
-             f"Corpus: {corpus.name}, {results['sqlite_import']['rows']:,.0f} cells, "
-             f"{results['sqlite_import']['tabulations']:,.0f} tabulations.", "",
-             "| back-end | import (s) | verify (s) | of which read / check / store (s) | ratio verify/import "
-             "| CPU import / verify (s) | verify peak RSS (MB) |", "|---|---|---|---|---|---|---|"]
+             (f"Corpus: {corpus.name}, {results['sqlite_import']['rows']:,.0f} cells, "
+             f"{results['sqlite_import']['tabulations']:,.0f} tabulations."), "",
+             ("| back-end | import (s) | verify (s) | of which read / check / store (s) | ratio verify/import "
+             "| CPU import / verify (s) | verify peak RSS (MB) |"), "|---|---|---|---|---|---|---|"]
     for kind in ("sqlite", "postgresql"):
         if f"{kind}_verify" not in results:
             continue
@@ -91,8 +91,8 @@ def main(corpus: Path = CORPUS) -> dict[str, dict]:
         lines.append(f"| {kind} | {imp['seconds']:.1f} | {ver['seconds']:.1f} | {parts['read']:.1f} / "
                      f"{parts['check']:.1f} / {parts['store']:.1f} | {ver['seconds'] / imp['seconds']:.2f} | "
                      f"{imp['cpu_seconds']:.0f} / {ver['cpu_seconds']:.0f} | {ver['peak_rss_mb']:,.0f} |")
-    lines += ["", "Goal: ratio ≤ 2 and peak memory < 2 GB. Wall times depend on the machine's load; the "
-              "CPU seconds of each process are given beside them.", "", "Open findings by check (SQLite run):", "",
+    lines += ["", ("Goal: ratio ≤ 2 and peak memory < 2 GB. Wall times depend on the machine's load; the "
+              "CPU seconds of each process are given beside them."), "", "Open findings by check (SQLite run):", "",
               "| check | severity | findings | sources |", "|---|---|---|---|"]
     for row in results["sqlite_verify"]["by_check"]:
         lines.append(f"| {row['check']} | {row['severity']} | {row['findings']:,} | {row['sources']:,} |")

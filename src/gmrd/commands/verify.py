@@ -12,7 +12,8 @@ from gmrd.commands.common import console, err_console, print_json, reporting_err
 from gmrd.db import schema
 from gmrd.db.engine import get_engine
 from gmrd.errors import InputError
-from gmrd.verify import report, review as reviewing, store
+from gmrd.verify import report, store
+from gmrd.verify import review as reviewing
 from gmrd.verify.run import verify as run_verify
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]

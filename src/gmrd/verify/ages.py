@@ -70,9 +70,9 @@ def check_duplicates(cells: pd.DataFrame) -> pd.DataFrame:
         same = grp[(grp[KEYS[1:]] == first[KEYS[1:]]).all(axis=1)]
         cells_ = [cell_dict(r.sex, r.age_lo, r.age_hi, r.origin_code, r.value) for r in same.itertuples()]
         where = cells_[0]
-        out.append((sid, f"{len(grp)} cells share a key with another cell; e.g. {where['sex']}, age "
+        out.append((sid, (f"{len(grp)} cells share a key with another cell; e.g. {where['sex']}, age "
                          f"{where['age']}, origin {where['origin']}: values "
-                         f"{', '.join(str(c.get('value')) for c in cells_)}", cells_))
+                         f"{', '.join(str(c.get('value')) for c in cells_)}"), cells_))
     sid, msg, cells_ = zip(*out)
     return findings(list(sid), "cells.duplicate", "error", "cells.duplicate", list(msg), cells=list(cells_))
 

@@ -1,7 +1,8 @@
 """Cross-source: two sources for the same country and nearby dates whose totals differ a lot.
 
-Like is compared with like [1]_: sources of the same population universe within ``MAX_YEARS`` of
-each other whose totals differ by more than ``THRESHOLD`` (relative to the larger) get a warning on
+Like is compared with like [1]_: sources of the same population universe, with different titles
+(one publisher's yearly series is the time-series check's business), less than ``MAX_YEARS`` apart,
+whose totals differ by more than ``THRESHOLD`` (relative to the larger) get a warning on
 both, naming the other; curators then reject one. Foreign-born against foreign-citizen counts for
 the same country and time differ by concept (naturalized immigrants, children born to foreigners in
 the country): that difference is reported as 'info' with the explanation, never as an error.
@@ -44,7 +45,7 @@ def source_points(sources: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
 
 def _pairs(points: pd.DataFrame, same_universe: bool) -> pd.DataFrame:
     p = points.merge(points, on="country_code", suffixes=("", "_b"))
-    p = p[(p["id"] != p["id_b"]).to_numpy() & (np.abs(p["t"] - p["t_b"]) <= MAX_YEARS).to_numpy()]
+    p = p[(p["title"] != p["title_b"]).to_numpy() & (np.abs(p["t"] - p["t_b"]) < MAX_YEARS).to_numpy()]
     if same_universe:
         return p[(p["universe"] == p["universe_b"]).to_numpy()]
     return p[((p["universe"] == 3) & (p["universe_b"] == 4)).to_numpy()
@@ -153,10 +154,10 @@ def _conflicts(pairs: pd.DataFrame, c: pd.DataFrame, symmetric: bool) -> pd.Data
         cells_ = [dict(cell_dict(r.sex, r.age_lo, r.age_hi, r.origin_code, r.value), other=float(r.value_b))
                   for r in grp.head(10).itertuples()]
         common = n_common.get((i, ib), n_common.get((ib, i), len(grp)))
-        out.append((i, ib, f"same data as source {ib} ({w['title_b']!r}: same country, date and population, "
+        out.append((i, ib, (f"same data as source {ib} ({w['title_b']!r}: same country, date and population, "
                            f"{int(grp.shape[0])} of {int(common)} common cells differ); "
                            f"largest at {where['sex']}, age {where['age']}, origin {where['origin']}: "
-                           f"{fmt(w['value'])} here, {fmt(w['value_b'])} there", w["value_b"], w["value"], cells_))
+                           f"{fmt(w['value'])} here, {fmt(w['value_b'])} there"), w["value_b"], w["value"], cells_))
     i, ib, msg, exp, fnd, cells_ = zip(*out)
     return findings(list(i), "cross_source.conflict", "warning", [f"cross_source.conflict:{x}" for x in ib],
                     list(msg), list(exp), list(fnd), list(cells_))

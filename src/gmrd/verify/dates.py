@@ -27,7 +27,7 @@ from gmrd.verify.frame import concat, findings, no_findings
 
 EARLIEST = date(1800, 1, 1)
 YEAR_IN_TITLE = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
-COLLECTION_WORDS = re.compile(r"cens|survey|encuesta|enquête|enquete|inquérito|erhebung|zensus", re.I)
+COLLECTION_WORDS = re.compile(r"cens|survey|encuesta|enquête|enquete|inquérito|erhebung|zensus", re.IGNORECASE)
 TITLE_YEAR_SLACK = 1
 
 

@@ -35,8 +35,8 @@ class ReviewResult:
     override: bool
 
     def as_dict(self) -> dict[str, object]:
-        return dict(source_id=self.source_id, before=self.before, after=self.after,
-                    open_errors=self.open_errors, override=self.override)
+        return {"source_id": self.source_id, "before": self.before, "after": self.after,
+                    "open_errors": self.open_errors, "override": self.override}
 
 
 def current_actor() -> str:
@@ -76,9 +76,9 @@ def _verified(conn: Connection, source_id: int) -> bool:
 
 def _audit(action: str, source_id: int, before: str, after: str, reason: str, actor: str,
            extra: dict[str, object] | None = None) -> dict[str, object]:
-    return dict(actor=actor, action=action, object_type="source", object_id=str(source_id),
-                before={"status": before}, after={"status": after, **(extra or {})}, reason=reason,
-                at=utcnow())
+    return {"actor": actor, "action": action, "object_type": "source", "object_id": str(source_id),
+                "before": {"status": before}, "after": {"status": after, **(extra or {})}, "reason": reason,
+                "at": utcnow()}
 
 
 def review_source(source_id: int, decision: str, reason: str, *, actor: str | None = None,
@@ -146,9 +146,9 @@ def dismiss_finding(finding_id: int, reason: str, *, actor: str | None = None,
             raise ReviewRefused(f"finding {finding_id} is already {row.status}")
         conn.execute(sa.update(Finding).where(Finding.id == finding_id)
                      .values(status="dismissed", status_reason=reason))
-        conn.execute(sa.insert(AuditEvent), dict(
-            actor=actor, action="finding.dismiss", object_type="finding", object_id=str(finding_id),
-            before={"status": "open"}, after={"status": "dismissed", "source_id": row.source_id,
+        conn.execute(sa.insert(AuditEvent), {
+            "actor": actor, "action": "finding.dismiss", "object_type": "finding", "object_id": str(finding_id),
+            "before": {"status": "open"}, "after": {"status": "dismissed", "source_id": row.source_id,
                                               "check": row.check, "severity": row.severity},
-            reason=reason, at=utcnow()))
+            "reason": reason, "at": utcnow()})
     return {"finding_id": finding_id, "source_id": row.source_id, "check": row.check, "status": "dismissed"}

@@ -19,14 +19,24 @@ from gmrd.db.engine import get_engine
 from gmrd.errors import InputError
 from gmrd.verify import store
 from gmrd.verify.ages import check_age_groups, check_age_values, check_duplicates
-from gmrd.verify.cross_source import (check_conflicting_editions, check_cross_source, edition_pairs,
-                                      source_points)
+from gmrd.verify.cross_source import (
+    check_conflicting_editions,
+    check_cross_source,
+    edition_pairs,
+    source_points,
+)
 from gmrd.verify.dates import check_reference_dates
 from gmrd.verify.frame import concat
 from gmrd.verify.plausibility import check_age_structure, check_sex_ratio
 from gmrd.verify.series import check_time_series
-from gmrd.verify.totals import (age_parents, check_age_totals, check_origin_totals, check_sex_totals,
-                                rounding_units, source_totals)
+from gmrd.verify.totals import (
+    age_parents,
+    check_age_totals,
+    check_origin_totals,
+    check_sex_totals,
+    rounding_units,
+    source_totals,
+)
 
 CHUNK_CELLS = 2_000_000
 CHECKS = ("totals.sex", "totals.age", "totals.origin", "ages.overlap", "ages.gap", "ages.open_group", "ages.invalid",
@@ -128,7 +138,7 @@ def verify(url: str | None = None, source_ids: Iterable[int] | None = None, toda
     with engine.connect() as conn:
         sources = store.load_sources(conn, source_ids)
         if source_ids is not None:
-            missing = sorted(set(int(i) for i in source_ids) - set(sources["id"].tolist()))
+            missing = sorted({int(i) for i in source_ids} - set(sources["id"].tolist()))
             if missing:
                 raise InputError(f"no source with id {missing[0]}", field="source")
             all_sources = store.load_sources(conn)

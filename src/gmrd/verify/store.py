@@ -18,8 +18,8 @@ from sqlalchemy.engine import Connection
 from gmrd.db.models import Finding, Source, Tabulation, utcnow
 from gmrd.verify.frame import OPEN
 
-CELL_SQL = ("SELECT tabulation_id, sex, age_lo, COALESCE(age_hi, {open}), origin_code, value FROM cells"
-            .format(open=int(OPEN)))
+CELL_SQL = (f"SELECT tabulation_id, sex, age_lo, COALESCE(age_hi, {int(OPEN)}), origin_code, value FROM cells"
+            )
 TOTALS_SQL = CELL_SQL + " WHERE age_lo = 0 AND age_hi IS NULL AND origin_code = 0"
 FETCH_ROWS = 500_000
 DTYPES = (("tabulation_id", np.int64), ("sex", np.int8), ("age_lo", np.int32), ("age_hi", np.int32),
@@ -125,8 +125,8 @@ def replace_findings(conn: Connection, found: pd.DataFrame, source_ids: Iterable
         for name in ("expected", "found"):
             value = getattr(r, name)
             details[name] = None if value is None or np.isnan(value) else float(value)
-        rows.append(dict(source_id=int(r.source_id), check=r.check, severity=r.severity, message=r.message,
-                         details=details, status="open", status_reason=""))
+        rows.append({"source_id": int(r.source_id), "check": r.check, "severity": r.severity, "message": r.message,
+                         "details": details, "status": "open", "status_reason": ""})
     for start in range(0, len(rows), 20_000):
         conn.execute(sa.insert(Finding), rows[start:start + 20_000])
     now = utcnow()

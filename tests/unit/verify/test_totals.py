@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from gmrd.verify.totals import (age_parents, check_age_totals, check_origin_totals, check_sex_totals,
-                                rounding_tolerance, rounding_units, source_totals)
+from gmrd.verify.totals import (
+    age_parents,
+    check_age_totals,
+    check_origin_totals,
+    check_sex_totals,
+    rounding_tolerance,
+    rounding_units,
+    source_totals,
+)
 
 
 def _set(rows, match, value):
