@@ -18,13 +18,13 @@ OPTIONAL = ("source_title", "citation", "note")
 
 
 def detect(path: Path, head: bytes) -> bool:
-    """A text file whose header row names the canonical columns."""
+    """A text file whose header row names most canonical columns (missing ones are reported by read)."""
     try:
         line = head.decode("utf-8-sig", errors="replace").splitlines()[0]
     except IndexError:
         return False
     fields = {f.strip().strip('"').lower() for f in line.split(detect_delimiter(line))}
-    return set(REQUIRED) <= fields
+    return len(set(REQUIRED) & fields) >= len(REQUIRED) - 2
 
 
 def read(path: Path) -> Iterator[pd.DataFrame]:
@@ -32,7 +32,8 @@ def read(path: Path) -> Iterator[pd.DataFrame]:
         chunk.columns = [c.lower() for c in chunk.columns]
         missing = [c for c in REQUIRED if c not in chunk.columns]
         if missing:
-            raise InputError(f"missing column(s) {', '.join(missing)}", file=path.name, row=1)
+            raise InputError(f"missing column(s) {', '.join(missing)} in the header", file=path.name, row=1,
+                             field=", ".join(missing))
         for column in OPTIONAL:
             if column not in chunk.columns:
                 chunk[column] = ""

@@ -69,7 +69,7 @@ BAD = {
     "empty": (b"", ["empty file"]),
     "random_bytes": (os.urandom(4096).replace(b"\n", b"x") + b"\x00", ["not a recognised"]),
     "missing_column": ("country,reference_date,source_type,concept,sex,age,value\nEcuador,2010-11-28,census,"
-                       "foreign_born,Total,Total,5\n", ["not a recognised"]),
+                       "foreign_born,Total,Total,5\n", ["row 1", "'origin'", "missing column"]),
     "negative": (_bad("Ecuador,2010-11-28,census,foreign_born,Total,Total,Total,-5,T,C"),
                  ["row 2", "'value'", "negative"]),
     "non_numeric": (_bad("Ecuador,2010-11-28,census,foreign_born,Total,Total,Total,abc,T,C"),
@@ -84,6 +84,48 @@ BAD = {
                         "Ecuador,2010-11-28,census,foreign_born,Total,00-04,Total,6,T,C\n",
                         ["row 3", "duplicate cell", "row 2"]),
 }
+
+
+def _corrupt_xlsx() -> bytes:
+    return b"PK\x03\x04" + os.urandom(2000)
+
+
+def _merged_header_xlsx() -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for row in (["Country: Ecuador"], ["Reference date: 2010-11-28"], ["Source type: census"],
+                ["Concept: foreign-born"], ["Title: Censo 2010"], ["Sex", "Total", "0-4", "5-9"],
+                ["Total", 100, 60, 40]):
+        ws.append(row)
+    ws.merge_cells("B6:C6")
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+BAD_XLSX = {
+    "corrupt_xlsx": (_corrupt_xlsx, ["corrupt"]),
+    "merged_header": (_merged_header_xlsx, ["merged", "B6"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_XLSX))
+def test_bad_workbooks_are_refused_by_the_cli_and_change_nothing(db_url, tmp_path, case):
+    import_file(_write(tmp_path, "first.csv", GOOD), url=db_url)
+    before = _snapshot(db_url)
+    make, fragments = BAD_XLSX[case]
+    path = _write(tmp_path, f"{case}.xlsx", make())
+    result = CliRunner().invoke(app, ["import", str(path)])
+    assert result.exit_code == 1
+    message = result.stderr.strip()
+    assert len(message.splitlines()) == 1 and path.name in message, message
+    for fragment in fragments:
+        assert fragment.lower() in message.lower(), message
+    assert _snapshot(db_url) == before
 
 
 @pytest.mark.parametrize("case", sorted(BAD))
