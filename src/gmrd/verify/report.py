@@ -101,32 +101,34 @@ def series_svg(points: Iterable[dict[str, float]], flagged: set[float], width: i
             f'<text x="2" y="{pad - 8}" font-size="11">{v1:,.0f}</text></svg>')
 
 
-def series_of(points: pd.DataFrame, country: int, universe: int) -> list[dict[str, float]]:
-    sub = points[(points["country_code"] == country) & (points["universe"] == universe)]
-    return [{"t": float(t), "total": float(v)} for t, v in zip(sub["t"], sub["total"])]
-
-
 def render_html(findings: pd.DataFrame, sources: pd.DataFrame, points: pd.DataFrame | None = None,
                 title: str = "Verification report") -> str:
     """One section per source with findings; series findings get a chart of the country's series."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
                              autoescape=jinja2.select_autoescape(["html"]))
-    info = sources.set_index("id")
+    info = {r["id"]: r for r in sources.to_dict("records")}
+    series: dict[tuple[int, int], list[dict[str, float]]] = {}
+    if points is not None:
+        for c, u, t, v in zip(points["country_code"], points["universe"], points["t"], points["total"]):
+            series.setdefault((int(c), int(u)), []).append({"t": float(t), "total": float(v)})
+    ordered = findings.assign(_o=findings["severity"].map(SEVERITY_ORDER)).sort_values(
+        ["source_id", "_o", "check"], kind="stable")
+    by_source: dict[int, list[dict[str, Any]]] = {}
+    for row in ordered.drop(columns="_o").to_dict("records"):
+        by_source.setdefault(int(row["source_id"]), []).append(row)
     sections = []
-    for sid, grp in findings.groupby("source_id", sort=True):
-        s = info.loc[sid] if sid in info.index else None
-        grp = grp.assign(_o=grp["severity"].map(SEVERITY_ORDER)).sort_values(["_o", "check"])
+    for sid, rows in by_source.items():
+        s = info.get(sid)
         chart = ""
-        if points is not None and s is not None and (grp["check"] == "series.growth").any():
-            flagged = {float(c[1]["t"]) for c in grp.loc[grp["check"] == "series.growth", "cells"]
-                       if isinstance(c, list) and len(c) > 1}
-            chart = series_svg(series_of(points, int(s["country_code"]), int(s["universe"])), flagged)
-        sections.append({"id": int(sid), "title": grp["source_title"].iloc[0],
+        flagged = {float(r["cells"][1]["t"]) for r in rows if r["check"] == "series.growth"
+                   and isinstance(r["cells"], list) and len(r["cells"]) > 1}
+        if flagged and s is not None:
+            chart = series_svg(series.get((int(s["country_code"]), int(s["universe"])), []), flagged)
+        sections.append({"id": sid, "title": rows[0].get("source_title"),
                          "country": None if s is None else int(s["country_code"]),
                          "date": None if s is None else s["reference_date"],
                          "universe": None if s is None else int(s["universe"]),
-                         "status": None if s is None else s.get("status"),
-                         "findings": grp.to_dict("records"), "chart": chart})
+                         "status": None if s is None else s.get("status"), "findings": rows, "chart": chart})
     return env.get_template("verify_report.html").render(
         title=title, counts=counts_by_check(findings).to_dict("records"), sections=sections,
         n_sources=len(sources), n_findings=len(findings))
