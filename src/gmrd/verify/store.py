@@ -147,3 +147,9 @@ def open_findings(conn: Connection, source_ids: Iterable[int] | None = None) -> 
     rows = conn.execute(query).all()
     return pd.DataFrame(rows, columns=["id", "source_id", "source_title", "country_code", "reference_date",
                                        "universe", "source_status", "check", "severity", "message", "details"])
+
+
+def accepted_source_ids(conn: Connection) -> list[int]:
+    """The sources a curator accepted: the only ones estimation may use."""
+    return [int(i) for i in conn.scalars(sa.select(Source.id).where(Source.status == "accepted")
+                                         .order_by(Source.id))]

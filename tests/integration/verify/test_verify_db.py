@@ -69,6 +69,8 @@ def test_verify_stores_findings_and_review_follows_the_rules(db_url, corpus, mon
     done = review.review_source(peru, "accept", "published erratum confirms the total", actor="bo",
                                 override=True, url=db_url)
     assert (done.before, done.after, done.open_errors, done.override) == ("pending", "accepted", 1, True)
+    with get_engine(db_url).connect() as conn:
+        assert store.accepted_source_ids(conn) == sorted(ids.values())
 
     with get_engine(db_url).connect() as conn:
         events = conn.execute(sa.select(AuditEvent.actor, AuditEvent.action, AuditEvent.object_id,
