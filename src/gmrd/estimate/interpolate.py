@@ -220,7 +220,13 @@ def _rate_partner(anchor: IntArray, forward: bool, series: IntArray, t: FloatArr
 def reference_log_linear(series: IntArray, t: FloatArray, values: FloatArray, n_series: int,
                          targets: FloatArray) -> FloatArray:
     """The plain vectorized numpy reference for the speed benchmark: exponential interpolation of
-    positive values, the nearest value held outside the data range, no checks (benchmarks only)."""
+    positive values, the nearest value held outside the data range, no checks (benchmarks only).
+
+    References
+    ----------
+    .. [1] UN DESA Population Division (2020), IMS 2020 Documentation, "Methodology" (constant
+       rate of change between data points, the rate of IMS Table 5).
+    """
     counts = np.bincount(series, minlength=n_series)
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
     key = series * _STRIDE + (t - _ORIGIN)

@@ -38,7 +38,13 @@ def recovery(values: ArrayLike, age_starts: ArrayLike, age_widths: ArrayLike | N
 
 
 def absolute_percentage_errors(pairs: Sequence[tuple[float, float]]) -> FloatArray:
-    """100 |estimate - truth| / truth for each pair with truth > 0."""
+    """100 |estimate - truth| / truth for each pair with truth > 0.
+
+    References
+    ----------
+    .. [1] Hyndman, R. J. and Koehler, A. B. (2006). Another look at measures of forecast accuracy.
+       International Journal of Forecasting 22(4), 679-688 (absolute percentage errors).
+    """
     arr = np.array([p for p in pairs if p[1] > 0], dtype=float).reshape(-1, 2)
     return np.asarray(100 * np.abs(arr[:, 0] - arr[:, 1]) / arr[:, 1], dtype=float)
 
@@ -50,6 +56,13 @@ def median_errors(series: Iterable[ArrayLike], age_starts: ArrayLike, age_widths
 
     Series with a zero or missing total are skipped; ``n`` in the result counts the series used.
     Targets default to 15-19 and 0-19 (the IMS benchmark of issue 4).
+
+    References
+    ----------
+    .. [1] Rizzi, S., Gampe, J. & Eilers, P.H.C. (2015), section "Simulation study" (group known
+       fine distributions coarsely, measure the recovery).
+    .. [2] Hyndman, R. J. and Koehler, A. B. (2006). International Journal of Forecasting 22(4),
+       679-688 (median absolute percentage error).
     """
     targets = dict(targets or {"15-19": (15, 20), "0-19": (0, 20)})
     pairs: dict[str, list[tuple[float, float]]] = {name: [] for name in targets}

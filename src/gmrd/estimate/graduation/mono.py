@@ -20,6 +20,11 @@ def fmm_slopes(x: FloatArray, y: FloatArray) -> FloatArray:
     Forsythe, Malcolm & Moler (1977): the third derivative at each end matches that of the cubic
     through the four end points (zero with only three points; a straight line with two). This is
     R's ``spline(method = "fmm")``, the spline ``splinefun(method = "hyman")`` starts from.
+
+    References
+    ----------
+    .. [1] Forsythe, G.E., Malcolm, M.A. & Moler, C.B. (1977) Computer Methods for Mathematical
+       Computations, Prentice-Hall, section 4.4.
     """
     n = len(x)
     h = np.diff(x)
@@ -53,6 +58,11 @@ def hyman_filter(x: FloatArray, y: FloatArray, slopes: FloatArray) -> FloatArray
 
     For non-decreasing data each slope is limited to [0, 3 min(S_left, S_right)] where S are the
     secant slopes of the adjacent intervals (both ends use their single interval).
+
+    References
+    ----------
+    .. [1] Hyman, J.M. (1983) Accurate monotonicity preserving cubic interpolation. SIAM Journal
+       on Scientific and Statistical Computing 4(4): 645-654.
     """
     s = np.diff(y) / np.diff(x)
     left = np.concatenate([[s[0]], s])

@@ -24,6 +24,11 @@ def bspline_basis(x: FloatArray, left: float, right: float, segments: int, degre
 
     Built as scaled differences of truncated power functions (Eilers & Marx 2010), the basis of
     MortalitySmooth's ``MortSmooth_bbase``: ``segments + degree`` columns of identical shape.
+
+    References
+    ----------
+    .. [1] Eilers, P.H.C. & Marx, B.D. (2010) Splines, knots, and penalties. WIREs Computational
+       Statistics 2(6): 637-653.
     """
     dx = (right - left) / segments
     knots = left + dx * np.arange(-degree, segments + degree + 1)
@@ -56,6 +61,16 @@ def pclm_fit(y: FloatArray, widths: IntArray, basis: FloatArray, penalty: FloatA
     the penalized log-likelihood is halved (full steps can cycle when wide groups leave the
     shape inside them to the penalty alone; where full steps climb, as in ungroup's test data,
     nothing changes).
+
+    References
+    ----------
+    .. [1] Eilers, P.H.C. (2007) Ill-posed problems with counts, the composite link model and
+       penalized likelihood. Statistical Modelling 7(3): 239-254.
+    .. [2] Rizzi, S., Gampe, J. & Eilers, P.H.C. (2015) Efficient estimation of smooth
+       distributions from coarsely grouped data. American Journal of Epidemiology 182(2):
+       138-147. doi:10.1093/aje/kwv020.
+    .. [3] Pascariu, M.D. et al. (2018) ungroup: an R package for efficient estimation of smooth
+       distributions from coarsely binned data. Journal of Open Source Software 3(29): 937.
     """
     offsets = np.concatenate([[0], np.cumsum(widths)[:-1]])
     coef = np.full(basis.shape[1], math.log(y.sum() / len(y)))

@@ -49,6 +49,11 @@ def panel_matrix(first: np.ndarray, middle: np.ndarray, n_groups: int) -> np.nda
 
     First panel for the first two groups, the middle panel for every interior group (using it and
     two groups on each side), the reversed first panel for the last two groups.
+
+    References
+    ----------
+    .. [1] Shryock, H.S. & Siegel, J.S. (1973) The Methods and Materials of Demography, US Bureau
+       of the Census, Washington (first, middle and last panels of the interpolation multipliers).
     """
     if n_groups < MIN_GROUPS:
         raise ValueError("panel_matrix needs at least five groups")
@@ -105,6 +110,10 @@ def keep_infant_count(single: FloatArray, five: FiveYearInput) -> FloatArray:
 
     Needs a split starting at age 0 of input given as 0 and 1-4; may leave a step between ages
     4 and 5.
+
+    References
+    ----------
+    .. [1] Riffe, T. et al. DemoTools (R package), ``graduate_sprague(keep0 = TRUE)``.
     """
     if five.infant is None or five.groups.starts[0] != 0:
         raise InputError("keep_infant needs the ages 0 and 1-4 as separate groups", field="age_width")
