@@ -161,7 +161,15 @@ def _weighted_sums(design: SurveyDesign, y: np.ndarray, groups: np.ndarray,
 
 def mean_groups(design: SurveyDesign, y: str, groups: np.ndarray, n_groups: int, *,
                 deff: bool = True) -> list[Estimate]:
-    """Means of ``y`` in each group (codes 0..n_groups-1, -1 outside every group)."""
+    """Means of ``y`` in each group (codes 0..n_groups-1, -1 outside every group) in one pass.
+
+    References
+    ----------
+    .. [1] Lumley, T. R package ``survey``, ``svyby`` and ``svyrecvar``; Lumley, T. (2010). Complex
+       Surveys: A Guide to Analysis Using R. Wiley, section 2.3 (domains keep every PSU).
+    .. [2] Binder, D. A. (1983). On the variances of asymptotically normal estimators from complex
+       surveys. International Statistical Review 51, 279-292 (linearized scores).
+    """
     groups, y0 = _usable(design, numeric_column(design, y), groups)
     w_units, wy_units, n = _weighted_sums(design, y0, groups, n_groups)
     present = w_units > 0
@@ -178,7 +186,17 @@ def mean_groups(design: SurveyDesign, y: str, groups: np.ndarray, n_groups: int,
 
 def total_groups(design: SurveyDesign, y: str, groups: np.ndarray, n_groups: int, *,
                  deff: bool = True) -> list[Estimate]:
-    """Totals of ``y`` in each group."""
+    """Totals of ``y`` in each group in one pass.
+
+    References
+    ----------
+    .. [1] Lumley, T. R package ``survey``, ``svyby`` and ``svyrecvar``; Lumley, T. (2010). Complex
+       Surveys: A Guide to Analysis Using R. Wiley, section 2.3 (domains keep every PSU).
+    .. [2] Binder, D. A. (1983). On the variances of asymptotically normal estimators from complex
+       surveys. International Statistical Review 51, 279-292 (linearized scores).
+    .. [3] Horvitz, D. G. and Thompson, D. J. (1952). Journal of the American Statistical
+       Association 47, 663-685.
+    """
     groups, y0 = _usable(design, numeric_column(design, y), groups)
     w_units, wy_units, n = _weighted_sums(design, y0, groups, n_groups)
     present = w_units > 0
@@ -195,7 +213,16 @@ def total_groups(design: SurveyDesign, y: str, groups: np.ndarray, n_groups: int
 
 def ratio_groups(design: SurveyDesign, y: str, groups: np.ndarray, n_groups: int, *,
                  denominator: str) -> list[Estimate]:
-    """Ratios sum(w y) / sum(w x) in each group over rows where both are present."""
+    """Ratios sum(w y) / sum(w x) in each group over rows where both are present.
+
+    References
+    ----------
+    .. [1] Lumley, T. R package ``survey``, ``svyby`` and ``svyrecvar``; Lumley, T. (2010). Complex
+       Surveys: A Guide to Analysis Using R. Wiley, section 2.3 (domains keep every PSU).
+    .. [2] Binder, D. A. (1983). On the variances of asymptotically normal estimators from complex
+       surveys. International Statistical Review 51, 279-292 (linearized scores).
+    .. [3] Cochran, W. G. (1977). Sampling Techniques, 3rd ed. Wiley, ch. 6 (ratio estimators).
+    """
     yv, xv = numeric_column(design, y), numeric_column(design, denominator)
     groups, y0 = _usable(design, yv + 0 * xv, groups)
     x0 = np.where(groups >= 0, xv, 0.0)
@@ -215,7 +242,16 @@ def ratio_groups(design: SurveyDesign, y: str, groups: np.ndarray, n_groups: int
 
 def proportion_groups(design: SurveyDesign, y: str, groups: np.ndarray, n_groups: int, *,
                       ci_method: CiMethod = "logit", deff: bool = True) -> list[dict[Any, Estimate]]:
-    """Proportion of each level of ``y`` in each group, with the covariance of all of them."""
+    """Proportion of each level of ``y`` in each group, with the covariance of all of them.
+
+    References
+    ----------
+    .. [1] Lumley, T. R package ``survey``, ``svyby`` and ``svyrecvar``; Lumley, T. (2010). Complex
+       Surveys: A Guide to Analysis Using R. Wiley, section 2.3 (domains keep every PSU).
+    .. [2] Binder, D. A. (1983). On the variances of asymptotically normal estimators from complex
+       surveys. International Statistical Review 51, 279-292 (linearized scores).
+    .. [3] Korn, E. L. and Graubard, B. I. (1998). Survey Methodology 24, 193-201 (intervals).
+    """
     codes, levels = level_codes(design.column(y))
     n_levels = len(levels)
     if n_levels == 0:

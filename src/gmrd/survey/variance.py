@@ -194,6 +194,13 @@ def domain_degrees_of_freedom(design: SurveyDesign, present: np.ndarray) -> np.n
 
     ``present`` is (last-stage units, k): units with rows used by each estimate (e.g. unit sums of the
     weights > 0, since weights are positive).
+
+    References
+    ----------
+    .. [1] Lumley, T. R package ``survey``, ``degf`` (design degrees of freedom: PSUs minus strata)
+       and ``svyttest`` (degrees of freedom of the rows used).
+    .. [2] Korn, E. L. and Graubard, B. I. (1998). Survey Methodology 24, 193-201 (design degrees of
+       freedom in intervals for proportions).
     """
     stages = design.stages
     used = present.astype(np.float64)

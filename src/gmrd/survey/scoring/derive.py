@@ -85,6 +85,14 @@ def left_behind(children: pd.DataFrame, mother: str = "MOTHER_RES", father: str 
     ------
     InputError
         A missing column or a residence code outside the roster's codes, naming row and field.
+
+    References
+    ----------
+    .. [1] UNICEF (2017). MICS6 Household Questionnaire, module HL (HL12-HL19: natural mother and
+       father alive, in the household, where they live). https://mics.unicef.org/tools
+    .. [2] Cortina J (2014). Beyond the money: the impact of international migration on children's
+       life satisfaction: evidence from Ecuador and Albania. Migration and Development 3(1):1-21.
+       doi:10.1080/21632324.2014.885183 (children left behind by mother, father or both)
     """
     for column in (mother, father, age):
         if column not in children.columns:
