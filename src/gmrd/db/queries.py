@@ -258,21 +258,39 @@ ESTIMATE_COLUMNS = ["revision", "area_code", "year", "sex", "age_lo", "age_hi", 
                     "flags"]
 
 
-def revisions(conn: Connection) -> list[sa.Row]:
-    """Every estimation revision, newest first."""
+def _revision_columns() -> tuple:
     from gmrd.db.models import Revision
 
-    return list(conn.execute(sa.select(Revision).order_by(Revision.created_at.desc(), Revision.id.desc())))
+    return (Revision.id, Revision.name, Revision.created_at)
+
+
+def revisions(conn: Connection) -> list[sa.Row]:
+    """Every estimation revision (id, name, created_at; not the manifest), newest first."""
+    from gmrd.db.models import Revision
+
+    return list(conn.execute(sa.select(*_revision_columns())
+                             .order_by(Revision.created_at.desc(), Revision.id.desc())))
 
 
 def revision(conn: Connection, name: str | None = None) -> sa.Row | None:
-    """The revision called ``name``, or the newest one when ``name`` is None."""
+    """The revision called ``name``, or the newest one when ``name`` is None: id, name, created_at.
+
+    The manifest is left out (it lists every input and runs to megabytes on a full corpus): read it
+    with :func:`revision_manifest`.
+    """
     from gmrd.db.models import Revision
 
-    query = sa.select(Revision)
+    query = sa.select(*_revision_columns())
     query = (query.where(Revision.name == name) if name is not None
              else query.order_by(Revision.created_at.desc(), Revision.id.desc()).limit(1))
     return conn.execute(query).first()
+
+
+def revision_manifest(conn: Connection, revision_id: int) -> dict:
+    """The manifest (inputs, parameters, software version) of one revision; {} if it has none."""
+    from gmrd.db.models import Revision
+
+    return conn.scalar(sa.select(Revision.manifest).where(Revision.id == revision_id)) or {}
 
 
 def estimate_rows(conn: Connection, revision_id: int, *, areas: tuple[int, ...] = (),
@@ -420,28 +438,37 @@ ORIGINS_SUMMED = -1
 def estimation_cells(conn: Connection, aggregate_origins: list[int]) -> pd.DataFrame:
     """Cells of accepted sources the estimates use (universes total, citizens, foreign-born,
     foreign citizens, native-born): the all-origins cells, and for sources without them the sum
-    over origins (``aggregate_origins`` excluded) with origin code :data:`ORIGINS_SUMMED`."""
-    base = (sa.select(Source.id.label("source_id"), Source.country_code, Source.reference_date,
-                      Source.source_type, Source.universe, Source.title.label("source_title"))
-            .join(Tabulation, Tabulation.source_id == Source.id)
+    over origins (``aggregate_origins`` excluded) with origin code :data:`ORIGINS_SUMMED`.
+
+    Three narrow queries instead of one wide join: the accepted sources' attributes; their
+    all-origins cells (index ``ix_cells_tabulation_origin``); the sums over origins, grouped in SQL
+    by source, sex and age, only for the sources that have no all-origins cell. The attributes are
+    joined in memory.
+    """
+    accepted = (Source.status == "accepted", Source.universe.in_(ESTIMATION_UNIVERSES))
+    attrs = pd.DataFrame(conn.execute(
+        sa.select(Source.id, Source.country_code, Source.reference_date, Source.source_type,
+                  Source.universe, Source.title).where(*accepted)).all(),
+        columns=list(ESTIMATION_COLUMNS[:6]))
+    direct = pd.DataFrame(conn.execute(
+        sa.select(Tabulation.source_id, Cell.sex, Cell.age_lo, Cell.age_hi, Cell.origin_code, Cell.value)
+        .join(Cell, Cell.tabulation_id == Tabulation.id).join(Source, Source.id == Tabulation.source_id)
+        .where(*accepted, Cell.origin_code == 0)).all(), columns=["source_id", *ESTIMATION_COLUMNS[6:]])
+    missing = sorted(set(attrs["source_id"].tolist()) - set(direct["source_id"].tolist()))
+    parts = [direct]
+    for start in range(0, len(missing), 500):
+        ids = missing[start:start + 500]
+        rows = conn.execute(
+            sa.select(Tabulation.source_id, Cell.sex, Cell.age_lo, Cell.age_hi,
+                      sa.func.sum(Cell.value).label("value"))
             .join(Cell, Cell.tabulation_id == Tabulation.id)
-            .where(Source.status == "accepted", Source.universe.in_(ESTIMATION_UNIVERSES)))
-    direct = base.add_columns(Cell.sex, Cell.age_lo, Cell.age_hi, Cell.origin_code, Cell.value).where(
-        Cell.origin_code == 0)
-    c2, t2 = sa.orm.aliased(Cell), sa.orm.aliased(Tabulation)
-    has_total = (sa.select(sa.literal(1)).select_from(c2).join(t2, t2.id == c2.tabulation_id)
-                 .where(t2.source_id == Source.id, c2.origin_code == 0).exists())
-    summed = (base.add_columns(Cell.sex, Cell.age_lo, Cell.age_hi,
-                               sa.literal(ORIGINS_SUMMED).label("origin_code"),
-                               sa.func.sum(Cell.value).label("value"))
-              .where(~has_total, Cell.origin_code.not_in(aggregate_origins))
-              .group_by(Source.id, Source.country_code, Source.reference_date, Source.source_type,
-                        Source.universe, Source.title, Cell.sex, Cell.age_lo, Cell.age_hi))
-    frames = []
-    for query in (direct, summed):
-        result = conn.execute(query)
-        frames.append(pd.DataFrame(result.all(), columns=list(ESTIMATION_COLUMNS)))
-    out = pd.concat(frames, ignore_index=True)
+            .where(Tabulation.source_id.in_(ids), Cell.origin_code.not_in(aggregate_origins))
+            .group_by(Tabulation.source_id, Cell.sex, Cell.age_lo, Cell.age_hi)).all()
+        frame = pd.DataFrame(rows, columns=["source_id", "sex", "age_lo", "age_hi", "value"])
+        parts.append(frame.assign(origin_code=ORIGINS_SUMMED))
+    cells = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) \
+        else direct
+    out = cells.merge(attrs, on="source_id", how="inner")[list(ESTIMATION_COLUMNS)]
     out["age_hi"] = pd.array(out["age_hi"], dtype="Int64")
     return out.sort_values(["source_id", "sex", "age_lo", "origin_code"], kind="stable").reset_index(drop=True)
 

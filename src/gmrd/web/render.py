@@ -20,7 +20,19 @@ templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 env = templates.env
 env.globals.update(area_name=labels.area_name, age_name=labels.age_name, concept_name=labels.concept_name,
                    SEXES=labels.SEXES)
-env.filters["num"] = lambda v: "" if v is None or pd.isna(v) else f"{v:,.0f}"
+
+
+def _num(value: Any) -> str:
+    """A count with thousands separators; empty for None, NaN and pandas' NA (a hot path: no pd.isna)."""
+    if value is None or value is pd.NA:
+        return ""
+    try:
+        return "" if value != value else f"{value:,.0f}"
+    except (TypeError, ValueError):
+        return ""
+
+
+env.filters["num"] = _num
 env.filters["tojson_attr"] = lambda v: json.dumps(v, separators=(",", ":"), allow_nan=False, default=str)
 
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from sqlalchemy.engine import Connection
 
 from gmrd.db import queries
+from gmrd.web import cache
 from gmrd.web.api.common import Limit, Offset, envelope, plain
 from gmrd.web.auth import Principal
 from gmrd.web.deps import partner, read_conn
@@ -17,13 +18,13 @@ from gmrd.web.labels import SEXES, age_name, area_name
 router = APIRouter(tags=["estimates"])
 
 
-def _revision(r: Any) -> dict[str, Any]:
-    return {"name": r.name, "created_at": plain(r.created_at), "manifest": r.manifest}
+def _revision(conn: Connection, r: Any) -> dict[str, Any]:
+    return {"name": r.name, "created_at": plain(r.created_at), "manifest": cache.manifest(conn, r)}
 
 
 @router.get("/revisions", summary="Estimation revisions, newest first")
 def list_revisions(user: Principal = Depends(partner), conn: Connection = Depends(read_conn)) -> dict[str, Any]:
-    items = [_revision(r) for r in queries.revisions(conn)]
+    items = [_revision(conn, r) for r in queries.revisions(conn)]
     return {"total": len(items), "items": items}
 
 
@@ -33,8 +34,8 @@ def get_revision(name: str, user: Principal = Depends(partner),
     found = queries.revision(conn, name)
     if found is None:
         raise HTTPException(404, f"no revision named {name!r}")
-    dims = queries.estimate_dimensions(conn, found.id)
-    return {**_revision(found), "areas": dims["areas"], "years": dims["years"],
+    dims = cache.dimensions(conn, found)
+    return {**_revision(conn, found), "areas": dims["areas"], "years": dims["years"],
             "ages": [{"age_lo": lo, "age_hi": hi} for lo, hi in dims["ages"]]}
 
 

@@ -6,17 +6,18 @@ from __future__ import annotations
 import pandas as pd
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
+from markupsafe import Markup
 from sqlalchemy.engine import Connection
 
 from gmrd.db import queries
 from gmrd.reference.countries import is_known
-from gmrd.web import charts
+from gmrd.web import cache, charts
 from gmrd.web.auth import Principal
 from gmrd.web.deps import partner, read_conn
 from gmrd.web.downloads import estimates_sdmx, rows_sdmx, table_response
 from gmrd.web.labels import area_choices, area_name, concept_name
-from gmrd.web.profile import build_profile, series_rows
-from gmrd.web.render import render
+from gmrd.web.profile import Profile, build_profile, series_rows
+from gmrd.web.render import env, render
 from gmrd.web.tables import estimates_table
 
 router = APIRouter(include_in_schema=False)
@@ -29,7 +30,7 @@ def country_list(request: Request, user: Principal = Depends(partner),
                  conn: Connection = Depends(read_conn)) -> Response:
     counts = queries.source_counts_by_country(conn)
     revision = queries.revision(conn)
-    with_estimates = set(queries.estimate_dimensions(conn, revision.id)["areas"]) if revision else set()
+    with_estimates = set(cache.dimensions(conn, revision)["areas"]) if revision else set()
     areas = [(code, name, kind, counts.get(code, 0), code in with_estimates) for code, name, kind in area_choices()
              if counts.get(code) or code in with_estimates]
     return render(request, "countries.html", areas=areas, revision=revision)
@@ -41,7 +42,7 @@ def country_profile(request: Request, code: int, format: str | None = None, tabl
     if not is_known(code):
         raise HTTPException(404, f"no country or area has the M49 code {code}")
     revision = queries.revision(conn)
-    rows = queries.estimate_rows(conn, revision.id, areas=(code,)) if revision else []
+    rows, profile = cache.area_profile(conn, revision, code) if revision else ((), build_profile([]))
     sources = queries.country_sources(conn, code)
     slug = f"gmrd-{code:03d}"
     if format:
@@ -52,10 +53,17 @@ def country_profile(request: Request, code: int, format: str | None = None, tabl
         frame = pd.DataFrame(rows, columns=queries.ESTIMATE_COLUMNS)
         return table_response(f"{slug}-estimates", format, lambda: estimates_table(frame),
                               lambda: estimates_sdmx(frame))
-    profile = build_profile(rows)
     name = area_name(code)
-    context: dict = {"code": code, "name": name, "revision": revision, "sources": sources, "profile": profile,
-                     "series_rows": series_rows(profile), "concept_name": concept_name}
+    html = cache.per_area(conn, revision, code, "profile.html", lambda: _estimates_html(code, name, profile)) \
+        if revision else Markup("")
+    return render(request, "country.html", charts=bool(profile.series or profile.pyramid), code=code, name=name,
+                  revision=revision, sources=sources, profile=profile, estimates_html=html,
+                  concept_name=concept_name)
+
+
+def _estimates_html(code: int, name: str, profile: Profile) -> Markup:
+    """The charts and tables of a profile (they depend only on the revision and the area)."""
+    context: dict = {"code": code, "name": name, "profile": profile, "series_rows": series_rows(profile)}
     if profile.series:
         context["series_chart"] = charts.series_with_band(
             [charts.line_from_rows(title, part) for title, part in profile.series],
@@ -65,7 +73,7 @@ def country_profile(request: Request, code: int, format: str | None = None, tabl
                                                   [m or 0.0 for _, m, _ in profile.pyramid],
                                                   [f or 0.0 for _, _, f in profile.pyramid],
                                                   f"Migrants by age and sex, {profile.latest}")
-    return render(request, "country.html", charts=bool(profile.series or profile.pyramid), **context)
+    return Markup(env.get_template("country_estimates.html").render(**context))
 
 
 def _sources_frame(sources: list) -> pd.DataFrame:

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Connection
 
 from gmrd.db import queries
 from gmrd.export.cells import XLSX_MAX_ROWS
-from gmrd.web import charts
+from gmrd.web import cache, charts
 from gmrd.web.auth import Principal
 from gmrd.web.deps import partner, read_conn
 from gmrd.web.downloads import estimates_sdmx, rows_sdmx, table_response
@@ -36,7 +36,7 @@ def explorer(request: Request, format: str | None = None, user: Principal = Depe
     context: dict = {"q": q, "page": page, "per_page": per_page, "areas": area_choices(), "SEXES": SEXES,
                      "revisions": queries.revisions(conn)}
     if q.revision is not None:
-        dims = queries.estimate_dimensions(conn, q.revision.id)
+        dims = cache.dimensions(conn, q.revision)
         frame = queries.estimates(conn, q.revision.id, areas=q.areas, years=q.years, sexes=q.sexes, ages=q.ages,
                                   limit=per_page, offset=offset)
         total = queries.estimate_count(conn, q.revision.id, areas=q.areas, years=q.years, sexes=q.sexes,
@@ -76,7 +76,8 @@ def revisions(request: Request, a: str | None = None, b: str | None = None, form
     if a is None or b is None:
         b = b or (names[0] if names else None)
         a = a or (names[1] if len(names) > 1 else b)
-    context: dict = {"revisions": listed, "a": a, "b": b, "areas": area_choices()}
+    context: dict = {"revisions": listed, "a": a, "b": b, "areas": area_choices(),
+                     "previews": {r.name: cache.manifest_preview(conn, r) for r in listed}}
     if a and b:
         rev_a, rev_b = queries.revision(conn, a), queries.revision(conn, b)
         for name, rev in ((a, rev_a), (b, rev_b)):
@@ -91,7 +92,7 @@ def revisions(request: Request, a: str | None = None, b: str | None = None, form
             return table_response(f"gmrd-revisions-{a}-{b}", format, lambda: frame,
                                   lambda: rows_sdmx(frame.assign(revision_a=a, revision_b=b),
                                                     "GMRD:REVISION_CHANGE(1.0)", "difference"))
-        context.update(q=q, table=frame, manifest_a=rev_a.manifest, manifest_b=rev_b.manifest)
+        context.update(q=q, table=frame)
     elif format:
         raise HTTPException(404, "no revisions to compare yet")
     return render(request, "revisions.html", **context)

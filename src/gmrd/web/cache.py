@@ -1,0 +1,101 @@
+"""In-process caches of what cannot change once an estimation revision is written.
+
+A revision's estimates, manifest and coverage are written once by ``gmrd estimate`` and never
+updated, so a worker can keep them: each entry is keyed by the database URL and the revision's id,
+name and creation time (a restored backup with other contents gets other keys). Entries are read
+from the database on first use and evicted least-recently-used; sources, findings and users are
+never cached (review and verification change them at any time).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from gmrd.db import queries
+from gmrd.web.profile import Profile, build_profile
+
+T = TypeVar("T")
+
+
+class LRU:
+    """A thread-safe least-recently-used map of at most ``maxsize`` entries."""
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self._data: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """The value under ``key``, computed (outside the lock) and stored when missing."""
+        with self._lock:
+            if key in self._data:
+                self._data.move_to_end(key)
+                return self._data[key]
+        value = compute()
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self.maxsize:
+                self._data.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+_manifests = LRU(4)
+_dimensions = LRU(16)
+_profiles = LRU(1024)
+
+
+def _key(conn: Connection, revision: sa.Row) -> tuple[str, int, str, str]:
+    return (conn.engine.url.render_as_string(), revision.id, revision.name, str(revision.created_at))
+
+
+def manifest(conn: Connection, revision: sa.Row) -> dict:
+    """The revision's manifest (megabytes of JSON on a full corpus: read once per worker)."""
+    return _manifests.get(_key(conn, revision), lambda: queries.revision_manifest(conn, revision.id))
+
+
+def manifest_preview(conn: Connection, revision: sa.Row, chars: int = 200) -> str:
+    """The first ``chars`` characters of the manifest as JSON (for the revisions table)."""
+    import json
+
+    return _dimensions.get(("preview", chars, *_key(conn, revision)),
+                           lambda: json.dumps(manifest(conn, revision), default=str)[:chars])
+
+
+def dimensions(conn: Connection, revision: sa.Row) -> dict[str, list]:
+    """The areas, years and age intervals of the revision (:func:`gmrd.db.queries.estimate_dimensions`)."""
+    return _dimensions.get(_key(conn, revision), lambda: queries.estimate_dimensions(conn, revision.id))
+
+
+def area_profile(conn: Connection, revision: sa.Row, area: int) -> tuple[tuple[sa.Row, ...], Profile]:
+    """One area's estimate rows in the revision and the profile built from them."""
+
+    def compute() -> tuple[tuple[sa.Row, ...], Profile]:
+        rows = tuple(queries.estimate_rows(conn, revision.id, areas=(area,)))
+        return rows, build_profile(rows)
+
+    return _profiles.get(("profile", area, *_key(conn, revision)), compute)
+
+
+def per_area(conn: Connection, revision: sa.Row, area: int, kind: str, compute: Callable[[], T]) -> T:
+    """Any value derived only from the revision's estimates of ``area`` (``kind`` names it)."""
+    return _profiles.get((kind, area, *_key(conn, revision)), compute)
+
+
+def clear() -> None:
+    """Forget everything (tests; a worker never needs it)."""
+    for cache in (_manifests, _dimensions, _profiles):
+        cache.clear()
