@@ -60,6 +60,11 @@ def check_duplicates(cells: pd.DataFrame) -> pd.DataFrame:
     """Two cells of a source with the same sex, age group and origin (error).
 
     The importer refuses such files; this check guards data that reached the database another way.
+
+    References
+    ----------
+    .. [1] UNICEF and United Nations DESA (2008). Verification of migrant stock data: each cell of
+       a tabulation is checked before totals are compared.
     """
     dup = cells[cells.duplicated(KEYS, keep=False)]
     if dup.empty:
@@ -79,7 +84,13 @@ def check_duplicates(cells: pd.DataFrame) -> pd.DataFrame:
 
 def check_age_groups(cells: pd.DataFrame, intervals: pd.DataFrame | None = None) -> pd.DataFrame:
     """Overlapping groups (error), gaps between the finest groups (error) and an open group that is
-    not last (error)."""
+    not last (error).
+
+    References
+    ----------
+    .. [1] UNICEF and United Nations DESA (2008). Verification of migrant stock data: age groups of a
+       tabulation are checked for overlaps and gaps before totals are compared.
+    """
     intervals = age_parents(cells)[1] if intervals is None else intervals
     if intervals.empty:
         return no_findings()

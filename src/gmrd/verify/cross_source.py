@@ -53,7 +53,15 @@ def _pairs(points: pd.DataFrame, same_universe: bool) -> pd.DataFrame:
 
 
 def check_cross_source(points: pd.DataFrame, only: set[int] | None = None) -> pd.DataFrame:
-    """Findings on each source of a differing pair (only for sources in ``only`` if given)."""
+    """Findings on each source of a differing pair (only for sources in ``only`` if given).
+
+    References
+    ----------
+    .. [1] UNICEF and United Nations DESA (2008). Sources for the same country and period are compared
+       and some rejected.
+    .. [2] United Nations DESA, Population Division (2020). International Migrant Stock 2020, Table 5
+       (annual rates of change behind the 20 % threshold).
+    """
     if points.empty:
         return no_findings()
     out = []
@@ -104,6 +112,11 @@ def check_conflicting_editions(pairs: pd.DataFrame, cells: pd.DataFrame,
     Sources whose common cells mostly differ are different data, left to :func:`check_cross_source`.
     Cells differ when they are more than 1 person and more than 0.1 % apart (smaller differences are
     rounding or late corrections of no consequence). Pairs are compared in batches of about ``batch_cells`` cells (``cells`` sorted by source).
+
+    References
+    ----------
+    .. [1] UNICEF and United Nations DESA (2008). Sources for the same country and period are compared
+       and some rejected.
     """
     if pairs.empty:
         return no_findings()

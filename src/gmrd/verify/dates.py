@@ -32,7 +32,15 @@ TITLE_YEAR_SLACK = 1
 
 
 def check_reference_dates(sources: pd.DataFrame, today: date | None = None) -> pd.DataFrame:
-    """Checks on the sources frame (``id, title, reference_date, date_precision``)."""
+    """Checks on the sources frame (``id, title, reference_date, date_precision``).
+
+    References
+    ----------
+    .. [1] United Nations DESA, Population Division (2020). International Migrant Stock 2020:
+       Methodology. Estimates refer to 1 July; data points are interpolated from their reference dates.
+    .. [2] UNICEF and United Nations DESA (2008). Census dates are verified so that data can be
+       harmonized to mid-year.
+    """
     if sources.empty:
         return no_findings()
     today = today or date.today()

@@ -30,7 +30,13 @@ MIGRANT_UNIVERSES = (3, 4)
 
 
 def check_sex_ratio(totals: pd.DataFrame, universes: pd.Series) -> pd.DataFrame:
-    """Share of women outside the published range (warning). ``totals`` from source_totals."""
+    """Share of women outside the published range (warning). ``totals`` from source_totals.
+
+    References
+    ----------
+    .. [1] United Nations DESA, Population Division (2020). International Migrant Stock 2020, Table 4
+       (female migrants as a percentage of the international migrant stock): 12.3 % to 70.7 %.
+    """
     t = totals[totals.index.isin(universes[universes.isin(MIGRANT_UNIVERSES)].index)]
     n = t["male"] + t["female"]
     share = t["female"] / n
@@ -50,7 +56,13 @@ def check_sex_ratio(totals: pd.DataFrame, universes: pd.Series) -> pd.DataFrame:
 
 def check_age_structure(cells: pd.DataFrame, universes: pd.Series) -> pd.DataFrame:
     """Share under 15 or aged 65+ beyond the published maximum (warning), both sexes, all origins,
-    where the source's age groups have a boundary at 15 (or 65)."""
+    where the source's age groups have a boundary at 15 (or 65).
+
+    References
+    ----------
+    .. [1] United Nations DESA, Population Division (2020). International Migrant Stock 2020 by age
+       and sex: at most 61.1 % under 15 and 66.1 % aged 65+ over all countries, 1990-2020.
+    """
     keep = cells["source_id"].isin(universes[universes.isin(MIGRANT_UNIVERSES)].index).to_numpy()
     c = cells[keep & (cells["sex"] == 0).to_numpy() & (cells["origin_code"] == ORIGIN_TOTAL).to_numpy()]
     total = c[is_age_total(c)].groupby("source_id")["value"].sum()

@@ -29,6 +29,12 @@ UNIVERSES = (3, 4)
 def annual_rate(n1: np.ndarray, n2: np.ndarray, t1: np.ndarray, t2: np.ndarray) -> np.ndarray:
     """r = ln(N2/N1)/(t2-t1), UN DESA's annual rate of change.
 
+    References
+    ----------
+    .. [1] United Nations DESA, Population Division (2020). International Migrant Stock 2020, Table 5.
+
+    Examples
+    --------
     >>> round(float(annual_rate(np.array([100.0]), np.array([200.0]), np.array([2000.0]),
     ...                         np.array([2010.0]))[0]), 4)
     0.0693
@@ -37,7 +43,14 @@ def annual_rate(n1: np.ndarray, n2: np.ndarray, t1: np.ndarray, t2: np.ndarray) 
 
 
 def check_time_series(points: pd.DataFrame, only: set[int] | None = None) -> pd.DataFrame:
-    """Warnings on sources whose total grows or falls faster than MAX_RATE from the previous date."""
+    """Warnings on sources whose total grows or falls faster than MAX_RATE from the previous date.
+
+    References
+    ----------
+    .. [1] United Nations DESA, Population Division (2020). International Migrant Stock 2020, Table 5
+       (MAX_RATE: the 99th percentile of |r| over all countries and five-year periods 1990-2020).
+    .. [2] UNICEF and United Nations DESA (2008). Time series of data points are analysed.
+    """
     p = points[points["universe"].isin(UNIVERSES)]
     if p.empty:
         return no_findings()

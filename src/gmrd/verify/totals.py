@@ -36,6 +36,14 @@ def rounding_units(cells: pd.DataFrame) -> pd.Series:
     A unit above 1 needs at least MIN_VALUES_FOR_UNIT non-zero values (six integers are all multiples
     of 10 by chance with probability 10^-6); with fewer, integer data get the unit 1.
 
+    References
+    ----------
+    .. [1] Sheppard, W. F. (1898). On the calculation of the most probable values of frequency-constants,
+       for data arranged according to equidistant divisions of a scale. Proceedings of the London
+       Mathematical Society, 29, 353-380 (rounding error variance h²/12).
+
+    Examples
+    --------
     >>> frame = pd.DataFrame({"source_id": [1] * 6 + [2, 2, 3],
     ...                       "value": [1000.0, 25000.0, 3000.0, 4000.0, 5000.0, 6000.0, 12.5, 3.0, 700.0]})
     >>> rounding_units(frame).to_dict()
@@ -61,6 +69,14 @@ def rounding_tolerance(n_parts: np.ndarray, unit: np.ndarray) -> np.ndarray:
     """Largest difference between a sum of ``n_parts`` rounded parts and their rounded total that
     rounding to ``unit`` explains: min((k+1)u/2, max(u, 4u·sqrt((k+1)/12))).
 
+    References
+    ----------
+    .. [1] Sheppard, W. F. (1898). On the calculation of the most probable values of frequency-constants,
+       for data arranged according to equidistant divisions of a scale. Proceedings of the London
+       Mathematical Society, 29, 353-380 (rounding error variance h²/12).
+
+    Examples
+    --------
     >>> rounding_tolerance(np.array([2, 200]), np.array([1.0, 1.0])).round(2).tolist()
     [1.5, 16.37]
     """
@@ -112,7 +128,15 @@ def _compare(parts: pd.DataFrame, totals: pd.DataFrame, keys: list[str],
 
 
 def check_sex_totals(cells: pd.DataFrame, units: pd.Series | None = None) -> pd.DataFrame:
-    """Male + female = both sexes, in every (age, origin) cell where all three are given."""
+    """Male + female = both sexes, in every (age, origin) cell where all three are given.
+
+    References
+    ----------
+    .. [1] UNICEF and United Nations DESA (2008). Verification of migrant stock data: totals by sex, age
+       and origin are checked against the sums of their parts.
+    .. [2] Sheppard, W. F. (1898). Proceedings of the London Mathematical Society, 29, 353-380
+       (rounding error variance, behind the tolerance of :func:`rounding_tolerance`).
+    """
     units = rounding_units(cells) if units is None else units
     keys = ["source_id", "age_lo", "age_hi", "origin_code"]
     parts = cells[cells["sex"].isin((1, 2))]
@@ -131,6 +155,13 @@ def check_origin_totals(cells: pd.DataFrame, units: pd.Series | None = None,
     add up with all codes, without the regions, or without regions and groupings. The difference
     reported is the smallest of the three. A shortfall in a source without any residual category
     (other, unknown, UNPD groupings) is a warning: the list may name the main origins only.
+
+    References
+    ----------
+    .. [1] UNICEF and United Nations DESA (2008). Verification of migrant stock data: totals by sex, age
+       and origin are checked against the sums of their parts.
+    .. [2] Sheppard, W. F. (1898). Proceedings of the London Mathematical Society, 29, 353-380
+       (rounding error variance, behind the tolerance of :func:`rounding_tolerance`).
     """
     units = rounding_units(cells) if units is None else units
     aggregates = REGION_CODES if aggregates is None else aggregates
@@ -210,7 +241,15 @@ def age_parents(cells: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def check_age_totals(cells: pd.DataFrame, units: pd.Series | None = None,
                      mapping: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Age groups sum to their total (with unknown age added) and to every coarser group they tile."""
+    """Age groups sum to their total (with unknown age added) and to every coarser group they tile.
+
+    References
+    ----------
+    .. [1] UNICEF and United Nations DESA (2008). Verification of migrant stock data: totals by sex, age
+       and origin are checked against the sums of their parts.
+    .. [2] Sheppard, W. F. (1898). Proceedings of the London Mathematical Society, 29, 353-380
+       (rounding error variance, behind the tolerance of :func:`rounding_tolerance`).
+    """
     units = rounding_units(cells) if units is None else units
     mapping = age_parents(cells)[0] if mapping is None else mapping
     unknown = cells.loc[cells["age_lo"] < 0, ["source_id"]].drop_duplicates().assign(
