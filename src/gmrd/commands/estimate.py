@@ -24,6 +24,9 @@ def estimate(
     compare: Annotated[tuple[str, str] | None, typer.Option(
         help="Compare two stored revisions OLD NEW instead of estimating.")] = None,
     top: Annotated[int, typer.Option(help="How many changes --compare lists.")] = 20,
+    intervals: Annotated[bool, typer.Option(
+        help="Sensitivity intervals from the declared alternatives (--no-intervals: one run, "
+             "lower = upper = value).")] = True,
     json: JsonOption = False,
 ) -> None:
     """Estimate migrant stocks by country, region, sex and age from the accepted sources, or compare
@@ -45,7 +48,7 @@ def estimate(
             console.print(table)
             return
         err_console.print("estimating …")
-        report = run_estimate(Params(years=tuple(parse_years(years))), revision)
+        report = run_estimate(Params(years=tuple(parse_years(years)), intervals=intervals), revision)
     if json:
         print_json({"revision": report.revision, "areas": report.areas, "years": report.years,
                     "rows": report.rows})

@@ -106,8 +106,9 @@ class Cell(Base):
     """
 
     __tablename__ = "cells"
+    __table_args__ = (sa.Index("ix_cells_tabulation_origin", "tabulation_id", "origin_code"),)
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    tabulation_id: Mapped[int] = mapped_column(sa.ForeignKey("tabulations.id"), index=True)
+    tabulation_id: Mapped[int] = mapped_column(sa.ForeignKey("tabulations.id"))
     sex: Mapped[int] = mapped_column(sa.SmallInteger)
     age_lo: Mapped[int] = mapped_column(sa.Integer)
     age_hi: Mapped[int | None] = mapped_column(sa.Integer)

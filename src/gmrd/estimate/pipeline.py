@@ -80,7 +80,7 @@ def country_estimates(cells: pd.DataFrame, params: Params, memo: dict[object, ob
                       ) -> pd.DataFrame:
     """Country rows ``area_code, year, sex, age, value, flags`` (no intervals).
 
-    ``memo`` caches the selection and the graduated age shares between runs that share them.
+    ``memo`` caches the prepared data points and the age-sex patterns between runs that share them.
     """
     memo = {} if memo is None else memo
     years = list(params.years)
@@ -102,11 +102,11 @@ def country_estimates(cells: pd.DataFrame, params: Params, memo: dict[object, ob
                             keys=("year",))
     key = ("ages", prep, params.graduation, params.years)
     if key not in memo:
-        memo[key] = age_share_points(ages, params.graduation, years)
-    shares: pd.DataFrame = memo[key]  # type: ignore[assignment]
-    shares = shares_at(shares, FINE_LABELS, years) if len(shares) else shares.assign(year=[])
-    by_sex = _shares_by_sex(shares[shares["country_code"].isin(areas["code"])])
-    by_sex = regional_pattern(by_sex, FINE_LABELS, areas, keys=("sex", "year"))
+        shares = age_share_points(ages, params.graduation, years)
+        shares = shares_at(shares, FINE_LABELS, years) if len(shares) else shares.assign(year=[])
+        by_sex = _shares_by_sex(shares[shares["country_code"].isin(areas["code"])])
+        memo[key] = regional_pattern(by_sex, FINE_LABELS, areas, keys=("sex", "year"))
+    by_sex: pd.DataFrame = memo[key]  # type: ignore[assignment]
     return _assemble(allt, male, by_sex)
 
 

@@ -64,12 +64,21 @@ def _plain(value: Any) -> Any:
 
 
 def age_labels(age_lo: pd.Series, age_hi: pd.Series) -> list[str]:
-    """Labels (``0-4``, ``75+``, ``0-17``, ``total``) of estimate rows' [age_lo, age_hi)."""
-    out = []
-    for lo, hi in zip(age_lo.tolist(), age_hi.tolist()):
-        key = (int(lo), None if hi is None or pd.isna(hi) else int(hi))
-        out.append(LABEL_OF.get(key, f"{key[0]}+" if key[1] is None else f"{key[0]}-{key[1] - 1}"))
-    return out
+    """Labels (``0-4``, ``75+``, ``0-17``, ``total``) of estimate rows' [age_lo, age_hi).
+
+    Examples
+    --------
+    >>> age_labels(pd.Series([0, 75, 0]), pd.Series([5, None, None]))
+    ['0-4', '75+', 'total']
+    """
+    lo = pd.Series(age_lo).astype("int64").to_numpy()
+    hi = pd.to_numeric(pd.Series(age_hi), errors="coerce").fillna(-1).astype("int64").to_numpy()
+    pairs, codes = np.unique(np.column_stack([lo, hi]), axis=0, return_inverse=True)
+    labels = []
+    for a, b in pairs.tolist():
+        key = (int(a), None if b < 0 else int(b))
+        labels.append(LABEL_OF.get(key, f"{key[0]}+" if key[1] is None else f"{key[0]}-{key[1] - 1}"))
+    return np.asarray(labels, dtype=object)[np.ravel(codes)].tolist() if len(lo) else []
 
 
 def compare(old: pd.DataFrame, new: pd.DataFrame, old_manifest: Mapping[str, Any],
