@@ -14,11 +14,12 @@ import importlib
 import inspect
 import re
 from collections.abc import Callable
+from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-from conftest import ROOT
+ROOT = Path(__file__).resolve().parents[1]  # the project root (not conftest's: nested conftests shadow it)
 
 #: Modules whose public functions implement statistical methods (or numerical steps of one).
 STATISTICAL_MODULES: tuple[str, ...] = (
