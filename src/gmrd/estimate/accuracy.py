@@ -49,9 +49,11 @@ def countries_of_type(types: pd.Series, allowed: Sequence[str] = ("B", "C")) -> 
     return {int(c): TYPE_UNIVERSE[t] for c, t in types.items() if t in allowed}
 
 
-def baseline_points(cells: pd.DataFrame, universe_of: dict[int, int]) -> pd.DataFrame:
+def baseline_points(cells: pd.DataFrame, universe_of: dict[int, int],
+                    exclude_types: Sequence[str] = ()) -> pd.DataFrame:
     """The baseline's data points: explicit both-sexes all-ages totals of the country's published
-    universe, the median of the sources at each date."""
+    universe, the median of the sources at each date (sources of ``exclude_types`` left out)."""
+    cells = cells[~cells["source_type"].isin(list(exclude_types))]
     points = origin_totals(cells[cells["country_code"].isin(list(universe_of))])
     points = points[(points["sex"] == 0) & (points["age_lo"] == 0) & points["age_hi"].isna()]
     wanted = points["country_code"].map(universe_of)
@@ -116,19 +118,31 @@ def cells_from_un_long(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def reproduction(cells: pd.DataFrame, published: pd.DataFrame, universe_of: dict[int, int],
-                 years: Sequence[int], **choices: object) -> pd.DataFrame:
-    """gmrd totals vs the naive baseline against ``published``: ``year, inside, gmrd, baseline, countries``."""
+                 years: Sequence[int], baseline_exclude: Sequence[str] = (), **choices: object
+                 ) -> pd.DataFrame:
+    """gmrd totals vs the naive baseline against ``published``: ``year, inside, gmrd, baseline, countries``.
+
+    ``inside`` is the baseline's data range on all sources (the same cells in every comparison);
+    ``baseline_exclude`` drops source types from the baseline's points (e.g. ``("estimate",)`` for
+    a baseline on primary sources only); ``choices`` are :func:`gmrd.estimate.pipeline.with_choice`
+    changes to the default parameters. Both are scored on the country-years where both have a
+    value; ``countries`` counts them in each cell.
+    """
     from gmrd.estimate.pipeline import Params, with_choice
     from gmrd.estimate.selection import select_points
     from gmrd.estimate.totals import mid_year_totals
 
     cells = cells[cells["country_code"].isin(list(universe_of))]
-    base = naive_baseline(baseline_points(cells, universe_of), years)
+    inside = naive_baseline(baseline_points(cells, universe_of), years)[["country_code", "year", "inside"]]
+    base = naive_baseline(baseline_points(cells, universe_of, baseline_exclude), years)
     params = with_choice(Params(years=tuple(years)), dict(choices))
     series, _, _ = select_points(cells, params.selection)
     ours = mid_year_totals(series, years, form=params.form, extrapolation=params.extrapolation,
                            min_span=params.min_span)
-    inside = base[["country_code", "year", "inside"]]
+    both = ours[["country_code", "year", "value"]].merge(
+        base[["country_code", "year", "value"]], on=["country_code", "year"], suffixes=("", "_b")).dropna()
+    common = both[["country_code", "year"]]
+    ours, base = ours.merge(common), base.merge(common)
     a = error_by_year(ours, published, inside).rename(columns={"median_ape": "gmrd"})
     b = error_by_year(base, published, inside).rename(columns={"median_ape": "baseline"})
     return a.drop(columns="countries").merge(b, on=["year", "inside"])
