@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import typer.main
 
 from gmrd.cli import app
 
-from conftest import ROOT
+ROOT = Path(__file__).resolve().parents[1]
+
 
 
 def _commands(group: typer.Typer, prefix: str = "gmrd") -> list[str]:
