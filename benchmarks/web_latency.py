@@ -2,22 +2,21 @@
 
 Issue 5, point 6: p95 latency of the country profile page and of an estimates API query under 100 ms
 with 20 concurrent clients on loopback. Per back-end: import the corpus, verify, accept the clean
-sources, run the estimation pipeline (one revision), start `gmrd serve` (uvicorn, 2 workers), then a
-bounded load run: 20 concurrent keep-alive clients, each logged in with its own session (profile) or
-bearer token (API), a fixed number of requests cycling over every area with estimates, after a warm-up
-pass. Latency is measured by the client from request sent to response body read.
+sources, run the estimation pipeline (one revision), start `gmrd serve` (uvicorn, 2 workers), then per
+scenario a warm-up run and a measured run of a bounded number of seconds: 20 concurrent keep-alive
+connections (wrk when installed, else an asyncio httpx client: benchmarks/loadgen.py) cycling over every
+area with estimates, with a session cookie (profile) or a bearer token (API). Latency is measured by the
+client from request sent to response read; any answer other than 2xx/3xx counts as an error.
 
-Usage: python -m benchmarks.web_latency [--requests N] [--backend sqlite|postgresql] [--keep DIR]
+Usage: python -m benchmarks.web_latency [--seconds S] [--backend sqlite|postgresql] [--keep DIR]
 (--keep reuses a loaded SQLite database / PostgreSQL schema from an earlier run).
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import re
-import statistics
 import subprocess
 import sys
 import time
@@ -83,68 +82,47 @@ def start_server(url: str, port: int, workers: int) -> subprocess.Popen:
     raise RuntimeError("gmrd serve did not start")
 
 
-async def _session(client) -> None:  # type: ignore[no-untyped-def]
-    page = await client.get("/login")
-    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text).group(1)
-    done = await client.post("/login", data={"name": "bench", "password": PASSWORD, "csrf": csrf, "next": "/"})
-    assert done.status_code == 303, done.text[:300]
-
-
-async def run_load(base: str, paths: list[str], requests: int, bearer: str | None) -> list[float]:
-    """``requests`` GETs over ``paths`` by CLIENTS concurrent clients; latencies in ms (status 200 checked)."""
+def login_cookie(base: str) -> dict[str, str]:
+    """Log in as the benchmark user; the session cookie as a request header."""
     import httpx
 
-    queue: asyncio.Queue[str] = asyncio.Queue()
-    for i in range(requests):
-        queue.put_nowait(paths[i % len(paths)])
-    latencies: list[float] = []
-
-    async def worker() -> None:
-        headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
-        async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30) as client:
-            if not bearer:
-                await _session(client)
-            while True:
-                try:
-                    path = queue.get_nowait()
-                except asyncio.QueueEmpty:
-                    return
-                t = time.perf_counter()
-                response = await client.get(path)
-                latencies.append((time.perf_counter() - t) * 1000)
-                if response.status_code != 200:
-                    raise RuntimeError(f"{path}: {response.status_code} {response.text[:200]}")
-
-    await asyncio.gather(*(worker() for _ in range(CLIENTS)))
-    return latencies
+    with httpx.Client(base_url=base, timeout=30) as client:
+        page = client.get("/login")
+        csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text).group(1)  # type: ignore[union-attr]
+        done = client.post("/login", data={"name": "bench", "password": PASSWORD, "csrf": csrf, "next": "/"})
+        assert done.status_code in (200, 303), done.text[:300]
+        return {"Cookie": "; ".join(f"{k}={v}" for k, v in client.cookies.items())}
 
 
-def summary(latencies: list[float], seconds: float) -> dict[str, float]:
-    q = statistics.quantiles(latencies, n=100)
-    return {"requests": len(latencies), "p50_ms": q[49], "p95_ms": q[94], "p99_ms": q[98],
-            "max_ms": max(latencies), "req_per_s": len(latencies) / seconds}
-
-
-def measure(url: str, requests: int, workers: int, port: int) -> dict[str, dict[str, float]]:
+def bearer_header(url: str) -> dict[str, str]:
     from gmrd.db.engine import get_engine
     from gmrd.web import auth
 
     with get_engine(url).begin() as conn:
         _, token = auth.create_api_token(conn, "bench", "benchmark", actor="bench")
+    return {"Authorization": f"Bearer {token}"}
+
+
+def scenarios(url: str, base: str) -> dict[str, tuple[list[str], dict[str, str]]]:
     areas = areas_with_estimates(url)
-    scenarios = {
-        "country profile page": ([f"/countries/{a}" for a in areas], None),
+    return {
+        "country profile page": ([f"/countries/{a}" for a in areas], login_cookie(base)),
         "estimates API (area, 0-17 and 0-19, both sexes, all years)":
-            ([f"/api/v1/estimates?area={a}&age=0-17,0-19&sex=both" for a in areas], token),
+            ([f"/api/v1/estimates?area={a}&age=0-17,0-19&sex=both" for a in areas], bearer_header(url)),
     }
+
+
+def measure(url: str, seconds: float, workers: int, port: int) -> dict[str, dict]:
+    from benchmarks.loadgen import rss_mb, run_load
+
     proc = start_server(url, port, workers)
-    out = {}
+    base = f"http://127.0.0.1:{port}"
+    out: dict[str, dict] = {}
     try:
-        for name, (paths, bearer) in scenarios.items():
-            asyncio.run(run_load(f"http://127.0.0.1:{port}", paths, len(paths), bearer))  # warm-up pass
-            t = time.perf_counter()
-            latencies = asyncio.run(run_load(f"http://127.0.0.1:{port}", paths, requests, bearer))
-            out[name] = summary(latencies, time.perf_counter() - t)
+        for name, (paths, headers) in scenarios(url, base).items():
+            run_load(base, paths, headers, max(seconds / 3, 5))  # warm-up: every area once or more
+            out[name] = run_load(base, paths, headers, seconds, CLIENTS)
+            out[name]["server_rss_mb"] = rss_mb(proc.pid)
             print(f"  {name}: {out[name]}", file=sys.stderr)
     finally:
         proc.terminate()
@@ -154,7 +132,7 @@ def measure(url: str, requests: int, workers: int, port: int) -> dict[str, dict[
 
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--requests", type=int, default=4000)
+    parser.add_argument("--seconds", type=float, default=30, help="Measured seconds per scenario.")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], action="append")
     parser.add_argument("--keep", type=Path, default=ROOT / "var" / "bench-web")
@@ -174,22 +152,24 @@ def main(argv: list[str]) -> None:
             url = f"{POSTGRES}?options=-csearch_path%3Dbench_web"
         print(f"{backend}: loading", file=sys.stderr)
         steps = load(url)
-        results[backend] = {"load_seconds": steps, **measure(url, args.requests, args.workers, 8700 + i)}
+        results[backend] = {"load_seconds": steps, **measure(url, args.seconds, args.workers, 8700 + i)}
+    tool = next((r["tool"] for res in results.values() for k, r in res.items() if k != "load_seconds"), "")
     lines = ["# Web latency (issue 5, point 6)", "",
              (f"Whole empirical corpus loaded (UN DESA long format, 11.7 M cells), verified, clean sources "
-             f"accepted, one estimation revision. `gmrd serve` with {args.workers} uvicorn workers on "
-             f"loopback; {CLIENTS} concurrent keep-alive clients (httpx, one session or bearer token each), "
-             f"{args.requests} requests per scenario cycling over every area with estimates, after one "
-             f"warm-up pass; client and server on the same {os.cpu_count()}-core machine. "
-             "Produced by benchmarks/web_latency.py."), "",
-             "| back-end | scenario | requests | p50 ms | p95 ms | p99 ms | max ms | req/s |",
-             "|---|---|---:|---:|---:|---:|---:|---:|"]
+              f"accepted, one estimation revision. `gmrd serve` with {args.workers} uvicorn workers on "
+              f"loopback; {CLIENTS} concurrent keep-alive connections ({tool}), {args.seconds:.0f} s measured "
+              "per scenario after a warm-up run, cycling over every area with estimates; client and server on "
+              f"the same {os.cpu_count()}-core machine. Target: p95 under 100 ms. "
+              "Produced by benchmarks/web_latency.py."), "",
+             "| back-end | scenario | requests | errors | p50 ms | p95 ms | p99 ms | max ms | req/s | server RSS MB |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for backend, res in results.items():
-        for name, s in res.items():
+        for name, r in res.items():
             if name == "load_seconds":
                 continue
-            lines.append(f"| {backend} | {name} | {s['requests']} | {s['p50_ms']:.1f} | {s['p95_ms']:.1f} | "
-                         f"{s['p99_ms']:.1f} | {s['max_ms']:.1f} | {s['req_per_s']:.0f} |")
+            lines.append(f"| {backend} | {name} | {r['requests']} | {r['errors']} | {r['p50_ms']:.1f} | "
+                         f"{r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {r['max_ms']:.1f} | {r['req_per_s']:.0f} | "
+                         f"{r['server_rss_mb']:.0f} |")
     write_result("web_latency", "\n".join(lines) + "\n", results)
 
 

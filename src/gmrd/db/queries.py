@@ -62,14 +62,20 @@ def users(conn: Connection) -> list[sa.Row]:
     return list(conn.execute(sa.select(User).order_by(User.name)))
 
 
-def token_owner(conn: Connection, digest: str) -> sa.Row | None:
-    """The token stored under ``digest`` with its user's id, name, role and active flag."""
+def _token_owner_query() -> sa.Select:
     from gmrd.db.models import ApiToken, User
 
-    return conn.execute(
-        sa.select(ApiToken.id, ApiToken.label, ApiToken.created_at, ApiToken.revoked_at,
-                  User.id.label("user_id"), User.name, User.role, User.active)
-        .join(User, User.id == ApiToken.user_id).where(ApiToken.token_hash == digest)).first()
+    return (sa.select(ApiToken.id, ApiToken.label, ApiToken.created_at, ApiToken.revoked_at,
+                      User.id.label("user_id"), User.name, User.role, User.active)
+            .join(User, User.id == ApiToken.user_id).where(ApiToken.token_hash == sa.bindparam("digest")))
+
+
+_TOKEN_OWNER = _token_owner_query()  # built once: every request looks its session or token up
+
+
+def token_owner(conn: Connection, digest: str) -> sa.Row | None:
+    """The token stored under ``digest`` with its user's id, name, role and active flag."""
+    return conn.execute(_TOKEN_OWNER, {"digest": digest}).first()
 
 
 def api_tokens(conn: Connection, exclude_label: str) -> list[sa.Row]:
@@ -229,27 +235,41 @@ def findings_page(conn: Connection, *, source_id: int | None = None, severity: s
     return list(rows), total
 
 
-def country_sources(conn: Connection, country_code: int) -> list[sa.Row]:
-    """Sources of one destination with their cell count and open findings by severity, newest first."""
+def _country_sources_query() -> sa.Select:
     from gmrd.db.models import Finding
 
-    here = Source.country_code == country_code
+    chosen = (sa.select(Source.id).where(Source.country_code == sa.bindparam("country"))
+              .order_by(Source.reference_date.desc(), Source.id).limit(sa.bindparam("limit")).subquery())
+    ids = sa.select(chosen.c.id)
     cells = (sa.select(Tabulation.source_id, sa.func.sum(Tabulation.n_cells).label("cells"))
-             .join(Source, Source.id == Tabulation.source_id).where(here)
-             .group_by(Tabulation.source_id).subquery())
+             .where(Tabulation.source_id.in_(ids)).group_by(Tabulation.source_id).subquery())
     open_ = (sa.select(Finding.source_id,
                        sa.func.sum(sa.case((Finding.severity == "error", 1), else_=0)).label("errors"),
                        sa.func.sum(sa.case((Finding.severity != "error", 1), else_=0)).label("warnings"))
-             .join(Source, Source.id == Finding.source_id)
-             .where(here, Finding.status == "open").group_by(Finding.source_id).subquery())
-    query = (sa.select(Source.id, Source.title, Source.reference_date, Source.source_type, Source.universe,
-                       Source.status, sa.func.coalesce(cells.c.cells, 0).label("cells"),
-                       sa.func.coalesce(open_.c.errors, 0).label("errors"),
-                       sa.func.coalesce(open_.c.warnings, 0).label("warnings"))
-             .outerjoin(cells, cells.c.source_id == Source.id)
-             .outerjoin(open_, open_.c.source_id == Source.id)
-             .where(here).order_by(Source.reference_date.desc(), Source.id))
-    return list(conn.execute(query))
+             .where(Finding.source_id.in_(ids), Finding.status == "open").group_by(Finding.source_id).subquery())
+    return (sa.select(Source.id, Source.title, Source.reference_date, Source.source_type, Source.universe,
+                      Source.status, sa.func.coalesce(cells.c.cells, 0).label("cells"),
+                      sa.func.coalesce(open_.c.errors, 0).label("errors"),
+                      sa.func.coalesce(open_.c.warnings, 0).label("warnings"))
+            .outerjoin(cells, cells.c.source_id == Source.id)
+            .outerjoin(open_, open_.c.source_id == Source.id)
+            .where(Source.id.in_(ids)).order_by(Source.reference_date.desc(), Source.id))
+
+
+_COUNTRY_SOURCES = _country_sources_query()  # built once: the web profile asks for it on every view
+
+
+def country_sources(conn: Connection, country_code: int, limit: int | None = None) -> list[sa.Row]:
+    """Sources of one destination (the newest ``limit``, or all) with their cell count and open findings
+    by severity, newest first."""
+    return list(conn.execute(_COUNTRY_SOURCES, {"country": country_code,
+                                                "limit": 2**62 if limit is None else limit}))
+
+
+def country_source_count(conn: Connection, country_code: int) -> int:
+    """How many sources one destination has."""
+    return conn.scalar(sa.select(sa.func.count()).select_from(Source)
+                       .where(Source.country_code == country_code)) or 0
 
 
 # --- web: revisions and estimates ------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -24,10 +25,10 @@ env.globals.update(area_name=labels.area_name, age_name=labels.age_name, concept
 
 def _num(value: Any) -> str:
     """A count with thousands separators; empty for None, NaN and pandas' NA (a hot path: no pd.isna)."""
-    if value is None or value is pd.NA:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return ""
     try:
-        return "" if value != value else f"{value:,.0f}"
+        return f"{value:,.0f}"
     except (TypeError, ValueError):
         return ""
 

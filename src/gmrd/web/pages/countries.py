@@ -21,6 +21,8 @@ from gmrd.web.render import env, render
 from gmrd.web.tables import estimates_table
 
 router = APIRouter(include_in_schema=False)
+#: sources listed on a profile page; the downloads and the tabulation browser have them all
+SOURCES_SHOWN = 50
 SOURCE_COLUMNS = ["id", "title", "reference_date", "source_type", "concept", "status", "cells", "errors",
                   "warnings"]
 
@@ -43,7 +45,7 @@ def country_profile(request: Request, code: int, format: str | None = None, tabl
         raise HTTPException(404, f"no country or area has the M49 code {code}")
     revision = queries.revision(conn)
     rows, profile = cache.area_profile(conn, revision, code) if revision else ((), build_profile([]))
-    sources = queries.country_sources(conn, code)
+    sources = queries.country_sources(conn, code, limit=None if format else SOURCES_SHOWN)
     slug = f"gmrd-{code:03d}"
     if format:
         if table == "sources":
@@ -58,6 +60,8 @@ def country_profile(request: Request, code: int, format: str | None = None, tabl
         if revision else Markup("")
     return render(request, "country.html", charts=bool(profile.series or profile.pyramid), code=code, name=name,
                   revision=revision, sources=sources, profile=profile, estimates_html=html,
+                  sources_total=len(sources) if len(sources) < SOURCES_SHOWN
+                  else queries.country_source_count(conn, code),
                   concept_name=concept_name)
 
 
