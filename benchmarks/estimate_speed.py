@@ -57,16 +57,18 @@ def main() -> None:
     targets = np.arange(1990, 2026) + 0.5
     ours = best_of(lambda: interpolate_panel(series, t, v, n_series, targets, extrapolation="constant"))
     ref = best_of(lambda: reference_log_linear(series, t, v, n_series, targets))
-    md = "\n".join(["# Estimate speed", "",
-                    f"- whole estimate, 1990-2025, corpus of {len(raw):,} rows in memory: {whole:.1f} s "
-                    f"wall, {whole_cpu:.1f} s CPU ({len(out):,} estimates; target < 60 s)",
-                    f"- reading the accepted cells from {os.environ.get('GMRD_ESTIMATE_DB')}: "
-                    + (f"{read:.1f} s wall, {read_cpu:.1f} s CPU" if read is not None else "not run "
-                       "(set GMRD_ESTIMATE_DB)"),
-                    f"- machine load average (1 min) at the end: {os.getloadavg()[0]:.1f} on "
-                    f"{os.cpu_count()} CPUs",
-                    f"- interpolation, {n_series:,} series × {len(targets)} years: gmrd {ours * 1000:.1f} ms, "
-                    f"numpy reference {ref * 1000:.1f} ms, ratio {ours / ref:.2f} (target ≤ 3)"])
+    read_text = (f"{read:.1f} s wall, {read_cpu:.1f} s CPU" if read is not None
+                 else "not run (set GMRD_ESTIMATE_DB)")
+    lines = [
+        "# Estimate speed", "",
+        (f"- whole estimate, 1990-2025, corpus of {len(raw):,} rows in memory: {whole:.1f} s wall, "
+         f"{whole_cpu:.1f} s CPU ({len(out):,} estimates; target < 60 s)"),
+        f"- reading the accepted cells from {os.environ.get('GMRD_ESTIMATE_DB')}: {read_text}",
+        f"- machine load average (1 min) at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs",
+        (f"- interpolation, {n_series:,} series × {len(targets)} years: gmrd {ours * 1000:.1f} ms, "
+         f"numpy reference {ref * 1000:.1f} ms, ratio {ours / ref:.2f} (target ≤ 3)"),
+    ]
+    md = "\n".join(lines)
     write_result("estimate_speed", md, {"whole_s": whole, "whole_cpu_s": whole_cpu, "read_s": read,
                                         "read_cpu_s": read_cpu, "interp_s": ours, "reference_s": ref,
                                         "rows": len(out)})

@@ -74,8 +74,8 @@ def main() -> None:
     default = rows[1].set_index(["year", "inside"])
     beats = bool((default["gmrd"] < default["baseline"]).all())
     md = ["# Reproducing IMS 2020 totals from the UN's empirical inputs", "",
-          f"{len(universe_of)} countries of type B or C. Median absolute % error vs IMS 2020 Table 1; "
-          "inside = the year lies within the naive baseline's data range (all sources).", "",
+          (f"{len(universe_of)} countries of type B or C. Median absolute % error vs IMS 2020 Table 1; "
+           "inside = the year lies within the naive baseline's data range (all sources)."), "",
           markdown(table.round(2)), "", "Countries per cell (default rows):", "", markdown(counts), "",
           f"gmrd default below the naive baseline (all sources) in every year, inside and outside: {beats}"]
     write_result("estimate_un_reproduction", "\n".join(md),

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -72,8 +73,10 @@ ALTERNATIVES: tuple[dict[str, object], ...] = (
 def with_choice(params: Params, change: dict[str, object]) -> Params:
     """``params`` with one alternative applied (``combine`` etc. go to the selection rules)."""
     rule_fields = set(SelectionRules.__dataclass_fields__)
-    rules = replace(params.selection, **{k: v for k, v in change.items() if k in rule_fields})
-    return replace(params, selection=rules, **{k: v for k, v in change.items() if k not in rule_fields})
+    own: dict[str, Any] = {k: v for k, v in change.items() if k not in rule_fields}
+    for_rules: dict[str, Any] = {k: v for k, v in change.items() if k in rule_fields}
+    rules = replace(params.selection, **for_rules)
+    return replace(params, selection=rules, **own)
 
 
 def country_estimates(cells: pd.DataFrame, params: Params, memo: dict[object, object] | None = None
@@ -87,7 +90,8 @@ def country_estimates(cells: pd.DataFrame, params: Params, memo: dict[object, ob
     prep = preparation_key(params.selection)
     if ("prepare", prep) not in memo:
         memo[("prepare", prep)] = prepare_points(cells, params.selection)
-    chosen, ages, _ = memo[("prepare", prep)]  # type: ignore[misc]
+    prepared = cast(tuple[pd.DataFrame, pd.DataFrame, pd.Series], memo[("prepare", prep)])
+    chosen, ages = prepared[0], prepared[1]
     series = one_per_date(chosen, params.selection)
     areas = published_areas()
     totals = mid_year_totals(series, years, form=params.form, extrapolation=params.extrapolation,
@@ -104,10 +108,9 @@ def country_estimates(cells: pd.DataFrame, params: Params, memo: dict[object, ob
     if key not in memo:
         shares = age_share_points(ages, params.graduation, years)
         shares = shares_at(shares, FINE_LABELS, years) if len(shares) else shares.assign(year=[])
-        by_sex = _shares_by_sex(shares[shares["country_code"].isin(areas["code"])])
-        memo[key] = regional_pattern(by_sex, FINE_LABELS, areas, keys=("sex", "year"))
-    by_sex: pd.DataFrame = memo[key]  # type: ignore[assignment]
-    return _assemble(allt, male, by_sex)
+        own = _shares_by_sex(shares[shares["country_code"].isin(areas["code"])])
+        memo[key] = regional_pattern(own, FINE_LABELS, areas, keys=("sex", "year"))
+    return _assemble(allt, male, cast(pd.DataFrame, memo[key]))
 
 
 def _shares_by_sex(shares: pd.DataFrame) -> pd.DataFrame:

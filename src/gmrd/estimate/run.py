@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -51,7 +51,7 @@ def load_cells(url: str | None = None) -> pd.DataFrame:
         return queries.estimation_cells(conn, aggregate_origin_codes())
 
 
-def run_estimate(params: Params = Params(), name: str | None = None, url: str | None = None
+def run_estimate(params: Params | None = None, name: str | None = None, url: str | None = None
                  ) -> RunReport:
     """Estimate from the accepted sources and store the revision ``name`` (default: ``rev-<UTC time>``).
 
@@ -60,6 +60,7 @@ def run_estimate(params: Params = Params(), name: str | None = None, url: str | 
     GmrdError
         when no source is accepted or the revision name is taken (nothing is written).
     """
+    params = Params() if params is None else params
     engine = get_engine(url)
     with engine.connect() as conn:
         cells = queries.estimation_cells(conn, aggregate_origin_codes())
@@ -67,7 +68,7 @@ def run_estimate(params: Params = Params(), name: str | None = None, url: str | 
         taken = set(queries.revision_names(conn))
     if cells.empty:
         raise GmrdError("no accepted sources with migrant stock data: import, verify and review first")
-    name = name or f"rev-{dt.datetime.now(dt.timezone.utc):%Y%m%d-%H%M%S}"
+    name = name or f"rev-{dt.datetime.now(dt.UTC):%Y%m%d-%H%M%S}"
     if name in taken:
         raise InputError(f"revision {name!r} exists already: choose another name", field="--revision")
     out = estimate(cells, params)
@@ -89,13 +90,13 @@ def store(estimates: pd.DataFrame, name: str, doc: dict[str, Any], url: str | No
         "flags": estimates["flags"].astype(str)})
     with get_engine(url).begin() as conn:
         rev_id = conn.scalar(sa.insert(Revision).returning(Revision.id), {"name": name, "manifest": doc})
-        records = [dict(revision_id=rev_id, area_code=a, year=y, sex=s, age_lo=lo,
-                        age_hi=None if hi is None or pd.isna(hi) else int(hi), value=v, lower=lw,
-                        upper=up, flags=f)
+        records = [{"revision_id": rev_id, "area_code": a, "year": y, "sex": s, "age_lo": lo,
+                    "age_hi": None if hi is None or pd.isna(hi) else int(hi), "value": v, "lower": lw,
+                    "upper": up, "flags": f}
                    for a, y, s, lo, hi, v, lw, up, f in zip(*(frame[c].tolist() for c in frame.columns))]
         for start in range(0, len(records), 50_000):
             conn.execute(sa.insert(Estimate), records[start:start + 50_000])
-    return int(rev_id)
+    return int(cast(int, rev_id))
 
 
 def compare_revisions(old: str, new: str, top: int = 20, url: str | None = None) -> pd.DataFrame:
