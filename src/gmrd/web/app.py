@@ -13,7 +13,7 @@ import plotly
 import sqlalchemy as sa
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -87,6 +87,27 @@ def _install_error_handlers(app: FastAPI) -> None:
         if _is_api(request):
             return JSONResponse(_error_body(422, f"invalid request: {message}", problems), 422)
         return render(request, "error.html", 400, status=400, message=f"Invalid request: {message}")
+
+    @app.exception_handler(sa.exc.DataError)
+    async def value_refused(request: Request, exc: sa.exc.DataError) -> Response:
+        # a value the database cannot hold (a NUL character, a number out of its range): the request's fault
+        message = "invalid request: a parameter has a value the database cannot hold"
+        if _is_api(request):
+            return JSONResponse(_error_body(422, message), 422)
+        return render(request, "error.html", 400, status=400, message=message.capitalize())
+
+    @app.exception_handler(sa.exc.OperationalError)
+    @app.exception_handler(sa.exc.InterfaceError)
+    @app.exception_handler(sa.exc.TimeoutError)
+    async def database_unavailable(request: Request, exc: Exception) -> Response:
+        # the database is restarting, unreachable or busy: 503 with Retry-After; the pool (pre-ping)
+        # replaces dead connections, so requests succeed again as soon as it is back
+        message = "the database is unavailable at the moment: try again in a few seconds"
+        headers = {"Retry-After": "5"}
+        if _is_api(request):
+            return JSONResponse(_error_body(503, message), 503, headers=headers)
+        return HTMLResponse(f"<!doctype html><title>503</title><h1>Service unavailable</h1><p>{message}</p>",
+                            503, headers=headers)
 
     @app.exception_handler(GmrdError)
     async def gmrd_error(request: Request, exc: GmrdError) -> Response:

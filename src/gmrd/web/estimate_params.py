@@ -9,7 +9,12 @@ from fastapi import HTTPException, Request
 from sqlalchemy.engine import Connection
 
 from gmrd.db import queries
+from gmrd.web.filters import MAX_INT
 from gmrd.web.labels import SEX_CODES, parse_age
+
+YEARS = (1800, 2200)
+MAX_AGE = 150
+MAX_VALUES = 1000
 
 
 @dataclass(frozen=True)
@@ -48,13 +53,19 @@ def estimate_query(request: Request, conn: Connection, *, default_areas: tuple[i
     except ValueError:
         raise HTTPException(422, "area and year take whole numbers (M49 codes; years like 2020 or 1990:2020)") \
             from None
+    if any(not 0 <= a <= MAX_INT for a in areas):
+        raise HTTPException(422, "area: out of range (use M49 codes)")
     for text in ranges:
         parts = text.split(":")
         try:
             lo, hi, step = int(parts[0]), int(parts[1]), int(parts[2]) if len(parts) > 2 else 1
         except (ValueError, IndexError):
             raise HTTPException(422, f"year: {text!r} is not a range like 1990:2020 or 1990:2020:5") from None
+        if not (YEARS[0] <= lo <= YEARS[1] and YEARS[0] <= hi <= YEARS[1]):
+            raise HTTPException(422, f"year: {text!r} is outside {YEARS[0]}-{YEARS[1]}")
         years += tuple(range(lo, hi + 1, max(step, 1)))
+    if any(not YEARS[0] <= y <= YEARS[1] for y in years):
+        raise HTTPException(422, f"year: years are from {YEARS[0]} to {YEARS[1]}")
     sexes = []
     for v in _values(request, "sex"):
         if v not in SEX_CODES:
@@ -63,8 +74,13 @@ def estimate_query(request: Request, conn: Connection, *, default_areas: tuple[i
     ages = []
     for v in _values(request, "age"):
         try:
-            ages.append(parse_age(v))
+            lo_age, hi_age = parse_age(v)
         except ValueError as exc:
             raise HTTPException(422, f"age: {exc}") from None
+        if lo_age > MAX_AGE or (hi_age is not None and hi_age > MAX_AGE + 1):
+            raise HTTPException(422, f"age: {v!r}: ages go up to {MAX_AGE}")
+        ages.append((lo_age, hi_age))
+    if max(len(areas), len(years), len(ages)) > MAX_VALUES:
+        raise HTTPException(422, f"at most {MAX_VALUES} areas, years or age groups per request")
     return EstimateQuery(revision, areas, tuple(sorted(set(years))), tuple(sexes) or default_sexes,
                          tuple(ages) or default_ages)

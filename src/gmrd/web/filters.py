@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import HTTPException, Request
+from typing import Annotated
+
+from fastapi import HTTPException, Path, Query, Request
 
 from gmrd.db.queries import TabulationFilter
 from gmrd.errors import UnknownCountry
@@ -10,6 +12,11 @@ from gmrd.reference.countries import members
 from gmrd.web.labels import DIMENSIONS, SOURCE_TYPES, STATUSES, concept_code
 
 MAX_PER_PAGE = 500
+#: the largest id or code a filter takes: the databases' 32-bit INTEGER (larger ones are 422, not a 500)
+MAX_INT = 2**31 - 1
+MAX_PAGE = 1_000_000
+DbId = Annotated[int, Path(ge=0, le=MAX_INT, description="An id (a whole number).")]
+OptionalId = Annotated[int | None, Query(ge=0, le=MAX_INT)]
 
 
 def _ints(request: Request, name: str) -> list[int]:
@@ -18,9 +25,12 @@ def _ints(request: Request, name: str) -> list[int]:
         for part in value.split(","):
             if part.strip():
                 try:
-                    out.append(int(part))
+                    number = int(part)
                 except ValueError:
                     raise HTTPException(422, f"{name}: {part!r} is not a number (use M49 codes)") from None
+                if not 0 <= number <= MAX_INT:
+                    raise HTTPException(422, f"{name}: {part!r} is out of range (use M49 codes)")
+                out.append(number)
     return out
 
 
@@ -68,7 +78,7 @@ def _concept_names() -> list[str]:
 def paging(request: Request, default: int = 50) -> tuple[int, int, int]:
     """(page, per_page, offset) from ?page=&per_page= (pages count from 1)."""
     try:
-        page = max(1, int(request.query_params.get("page", "1")))
+        page = min(MAX_PAGE, max(1, int(request.query_params.get("page", "1"))))
         per_page = min(MAX_PER_PAGE, max(1, int(request.query_params.get("per_page", str(default)))))
     except ValueError:
         raise HTTPException(422, "page and per_page must be whole numbers") from None

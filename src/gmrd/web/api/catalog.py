@@ -12,7 +12,7 @@ from gmrd.reference.countries import all_countries, regions_of
 from gmrd.web.api.common import Limit, Offset, envelope, plain
 from gmrd.web.auth import Principal
 from gmrd.web.deps import partner, read_conn
-from gmrd.web.filters import tabulation_filter
+from gmrd.web.filters import DbId, OptionalId, tabulation_filter
 from gmrd.web.labels import SEXES, age_name, area_name, concept_name
 
 router = APIRouter(tags=["catalog"])
@@ -58,7 +58,7 @@ def list_sources(request: Request, country: Countries = [], region: Regions = []
 
 
 @router.get("/sources/{source_id}", summary="One source with its tabulations and findings")
-def get_source(source_id: int, user: Principal = Depends(partner),
+def get_source(source_id: DbId, user: Principal = Depends(partner),
                conn: Connection = Depends(read_conn)) -> dict[str, Any]:
     found = queries.source(conn, source_id)
     if found is None:
@@ -85,7 +85,7 @@ def list_tabulations(request: Request, country: Countries = [], region: Regions 
 
 
 @router.get("/tabulations/{tabulation_id}", summary="One tabulation with a page of its cells")
-def get_tabulation(request: Request, tabulation_id: int, limit: Limit = 1000, offset: Offset = 0,
+def get_tabulation(request: Request, tabulation_id: DbId, limit: Limit = 1000, offset: Offset = 0,
                    user: Principal = Depends(partner), conn: Connection = Depends(read_conn)) -> dict[str, Any]:
     row = queries.tabulation(conn, tabulation_id)
     if row is None:
@@ -95,7 +95,7 @@ def get_tabulation(request: Request, tabulation_id: int, limit: Limit = 1000, of
 
 
 @router.get("/findings", summary="Verification findings")
-def list_findings(request: Request, source_id: int | None = None, severity: str | None = None,
+def list_findings(request: Request, source_id: OptionalId = None, severity: str | None = None,
                   check: str | None = None, status: str | None = None, limit: Limit = 100, offset: Offset = 0,
                   user: Principal = Depends(partner), conn: Connection = Depends(read_conn)) -> dict[str, Any]:
     rows, total = queries.findings_page(conn, source_id=source_id, severity=severity, check=check, status=status,

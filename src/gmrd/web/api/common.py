@@ -11,7 +11,7 @@ from fastapi import Query, Request
 from gmrd.web.render import url_with
 
 Limit = Annotated[int, Query(ge=1, le=5000, description="Items per page (at most 5,000).")]
-Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
+Offset = Annotated[int, Query(ge=0, le=2**31 - 1, description="Items to skip.")]
 
 
 def envelope(request: Request, items: list[dict[str, Any]], total: int, limit: int, offset: int) -> dict[str, Any]:

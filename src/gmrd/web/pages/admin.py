@@ -12,7 +12,7 @@ from gmrd.web import auth
 from gmrd.web.auth import Principal
 from gmrd.web.deps import CSRF, admin, engine, read_conn
 from gmrd.web.downloads import rows_sdmx, table_response
-from gmrd.web.filters import paging
+from gmrd.web.filters import DbId, paging
 from gmrd.web.render import render
 from gmrd.web.tables import rows_table
 
@@ -88,7 +88,7 @@ def create_token(request: Request, owner: str = Form(..., max_length=100), label
 
 
 @router.post("/tokens/{token_id}/revoke", dependencies=[CSRF])
-def revoke_token(request: Request, token_id: int, user: Principal = Depends(admin)) -> Response:
+def revoke_token(request: Request, token_id: DbId, user: Principal = Depends(admin)) -> Response:
     with engine(request).begin() as conn:
         auth.revoke_api_token(conn, token_id, actor=user.name)
     return RedirectResponse("/admin/tokens", status_code=303)

@@ -13,7 +13,7 @@ from gmrd.export.cells import XLSX_MAX_ROWS
 from gmrd.web.auth import Principal
 from gmrd.web.deps import CSRF, curator, engine, partner, read_conn
 from gmrd.web.downloads import cells_sdmx, rows_sdmx, table_response
-from gmrd.web.filters import paging, tabulation_filter
+from gmrd.web.filters import MAX_INT, DbId, paging, tabulation_filter
 from gmrd.web.labels import DIMENSIONS, REGIONS, SOURCE_TYPES, STATUSES, area_name, concept_name, region_of
 from gmrd.web.render import render
 from gmrd.web.tables import cells_table, rows_table, tabulations_table
@@ -62,7 +62,7 @@ def tabulations(request: Request, format: str | None = None, what: str = "list",
 
 
 @router.get("/sources/{source_id}")
-def source_detail(request: Request, source_id: int, format: str | None = None, table: str = "cells",
+def source_detail(request: Request, source_id: DbId, format: str | None = None, table: str = "cells",
                   user: Principal = Depends(partner), conn: Connection = Depends(read_conn)) -> Response:
     found = queries.source(conn, source_id)
     if found is None:
@@ -90,7 +90,7 @@ def _source_page(request: Request, conn: Connection, found, status: int = 200,  
 
 
 @router.post("/sources/{source_id}/review", dependencies=[CSRF])
-async def review(request: Request, source_id: int, decision: str = Form(...),
+async def review(request: Request, source_id: DbId, decision: str = Form(...),
                  reason: str = Form("", max_length=2000), override: str = Form(""),
                  user: Principal = Depends(curator)) -> Response:
     """Accept or reject a source through gmrd.verify.review (audited there); refusals are shown on the page."""
@@ -109,8 +109,8 @@ async def review(request: Request, source_id: int, decision: str = Form(...),
 
 
 @router.post("/findings/{finding_id}/dismiss", dependencies=[CSRF])
-async def dismiss(request: Request, finding_id: int, reason: str = Form("", max_length=2000),
-                  source_id: int = Form(...), user: Principal = Depends(curator)) -> Response:
+async def dismiss(request: Request, finding_id: DbId, reason: str = Form("", max_length=2000),
+                  source_id: int = Form(..., ge=0, le=MAX_INT), user: Principal = Depends(curator)) -> Response:
     """Dismiss an open finding (audited by gmrd.verify.review)."""
     from gmrd.verify.review import dismiss_finding
 

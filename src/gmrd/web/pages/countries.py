@@ -15,6 +15,7 @@ from gmrd.web import cache, charts
 from gmrd.web.auth import Principal
 from gmrd.web.deps import partner, read_conn
 from gmrd.web.downloads import estimates_sdmx, rows_sdmx, table_response
+from gmrd.web.filters import DbId
 from gmrd.web.labels import area_choices, area_name, concept_name
 from gmrd.web.profile import Profile, build_profile, series_rows
 from gmrd.web.render import env, render
@@ -39,7 +40,7 @@ def country_list(request: Request, user: Principal = Depends(partner),
 
 
 @router.get("/countries/{code}")
-def country_profile(request: Request, code: int, format: str | None = None, table: str = "estimates",
+def country_profile(request: Request, code: DbId, format: str | None = None, table: str = "estimates",
                     user: Principal = Depends(partner), conn: Connection = Depends(read_conn)) -> Response:
     if not is_known(code):
         raise HTTPException(404, f"no country or area has the M49 code {code}")
