@@ -13,6 +13,7 @@ References
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -88,14 +89,17 @@ def store(estimates: pd.DataFrame, name: str, doc: dict[str, Any], url: str | No
         "age_hi": bounds.str[1], "value": estimates["value"].astype(float),
         "lower": estimates["lower"].astype(float), "upper": estimates["upper"].astype(float),
         "flags": estimates["flags"].astype(str)})
+    columns = ["revision_id", *frame.columns]
     with get_engine(url).begin() as conn:
         rev_id = conn.scalar(sa.insert(Revision).returning(Revision.id), {"name": name, "manifest": doc})
-        records = [{"revision_id": rev_id, "area_code": a, "year": y, "sex": s, "age_lo": lo,
-                    "age_hi": None if hi is None or pd.isna(hi) else int(hi), "value": v, "lower": lw,
-                    "upper": up, "flags": f}
-                   for a, y, s, lo, hi, v, lw, up, f in zip(*(frame[c].tolist() for c in frame.columns))]
-        for start in range(0, len(records), 50_000):
-            conn.execute(sa.insert(Estimate), records[start:start + 50_000])
+        marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        sql = (f"INSERT INTO {Estimate.__tablename__} ({', '.join(columns)}) "
+               f"VALUES ({', '.join([marker] * len(columns))})")
+        age_hi = [None if hi is None or pd.isna(hi) else int(hi) for hi in frame["age_hi"].tolist()]
+        rows = list(zip(itertools.repeat(rev_id), *(frame[c].tolist() if c != "age_hi" else age_hi
+                                                     for c in frame.columns)))
+        for start in range(0, len(rows), 50_000):  # driver-level executemany: no per-row dicts
+            conn.exec_driver_sql(sql, rows[start:start + 50_000])
     return int(cast(int, rev_id))
 
 
