@@ -38,13 +38,13 @@ if kind == "sqlite":
     con = sqlite3.connect(url)
     con.execute("PRAGMA journal_mode=WAL"); con.execute("PRAGMA synchronous=NORMAL")
     con.execute(ddl.format(pk="INTEGER PRIMARY KEY"))
-    con.execute("CREATE INDEX ix_raw ON raw_cells (tabulation_id)")
+    con.execute("CREATE INDEX ix_raw ON raw_cells (tabulation_id, origin_code)")
 else:
     import psycopg
     con = psycopg.connect(url)
     con.execute("DROP TABLE IF EXISTS raw_cells")
     con.execute(ddl.format(pk="BIGSERIAL PRIMARY KEY"))
-    con.execute("CREATE INDEX ix_raw ON raw_cells (tabulation_id)")
+    con.execute("CREATE INDEX ix_raw ON raw_cells (tabulation_id, origin_code)")
 timed = 0.0; n = 0
 for chunk in un_long.read(__import__("pathlib").Path({corpus!r})):
     tab = chunk.groupby(["country_code", "source_title", "reference_date", "universe"], sort=False).ngroup()

@@ -32,6 +32,7 @@ from gmrd.ingest.records import COLUMNS
 SOURCE_KEY = ["country_code", "reference_date", "source_type", "universe", "source_title"]
 CELL_COLUMNS = ("tabulation_id", "sex", "age_lo", "age_hi", "origin_code", "value", "row",
                 "sex_label", "age_label", "origin_label")
+CELL_PG_TYPES = ("int4", "int2", "int4", "int4", "int4", "float8", "int4", None, None, None)
 
 
 @dataclass
@@ -146,21 +147,23 @@ class _Loader:
         self._finish()
 
     def _source_ids(self, chunk: pd.DataFrame) -> np.ndarray:
-        keys = chunk[SOURCE_KEY + ["date_precision", "citation", "note"]].drop_duplicates(SOURCE_KEY)
-        new = [k for k in keys.itertuples(index=False) if tuple(k[:5]) not in self.sources]
+        """The source id of every row (new sources inserted), via one group number per source key."""
+        groups = chunk.groupby(SOURCE_KEY, sort=False, observed=True, dropna=False).ngroup().to_numpy()
+        _, first = np.unique(groups, return_index=True)
+        meta = chunk.iloc[first][SOURCE_KEY + ["date_precision", "citation", "note"]]
+        keys = [(int(k[0]), k[1], str(k[2]), int(k[3]), str(k[4])) for k in
+                meta[SOURCE_KEY].itertuples(index=False)]
+        new = [(key, row) for key, row in zip(keys, meta.itertuples(index=False)) if key not in self.sources]
         if new:
             ids = self.conn.scalars(
                 sa.insert(Source).returning(Source.id, sort_by_parameter_order=True),
-                [dict(country_code=int(k[0]), reference_date=k[1], source_type=k[2], universe=int(k[3]),
-                      title=k[4], date_precision=k[5], citation=k[6] or "", note=k[7] or "",
-                      file_id=self.file_id) for k in new]).all()
-            for k, source_id in zip(new, ids):
-                self.sources[tuple(k[:5])] = source_id
+                [dict(country_code=key[0], reference_date=key[1], source_type=key[2], universe=key[3],
+                      title=key[4], date_precision=str(row[5]), citation=str(row[6] or ""),
+                      note=str(row[7] or ""), file_id=self.file_id) for key, row in new]).all()
+            for (key, _), source_id in zip(new, ids):
+                self.sources[key] = source_id
             self.report.sources += len(new)
-        index = pd.MultiIndex.from_frame(chunk[SOURCE_KEY])
-        lookup = pd.Series(list(self.sources.values()),
-                           index=pd.MultiIndex.from_tuples(list(self.sources.keys())))
-        return lookup.reindex(index).to_numpy(dtype=np.int64)
+        return np.array([self.sources[key] for key in keys], dtype=np.int64)[groups]
 
     def _tabulation_ids(self, source_ids: np.ndarray) -> np.ndarray:
         new = [int(s) for s in np.unique(source_ids) if int(s) not in self.tabulations]
@@ -197,7 +200,7 @@ class _Loader:
             "sex_label": chunk["sex_label"].to_numpy(), "age_label": chunk["age_label"].to_numpy(),
             "origin_label": chunk["origin_label"].to_numpy(),
         })
-        bulk_insert(self.conn, "cells", CELL_COLUMNS, frame)
+        bulk_insert(self.conn, "cells", CELL_COLUMNS, frame, CELL_PG_TYPES)
 
     def _check_duplicates(self) -> None:
         hashes = np.concatenate(self.key_hashes)

@@ -22,7 +22,7 @@ name = "un_long"
 
 COLUMNS = ("LocID", "sex", "LocIDorg", "yearref", "age", "agelength", "PopulationUniverse", "source", "value")
 DTYPES = {"LocID": "int64", "sex": "int64", "LocIDorg": "int64", "yearref": "float64", "age": "int64",
-          "agelength": "int64", "PopulationUniverse": "int64", "source": "str", "value": "float64"}
+          "agelength": "int64", "PopulationUniverse": "int64", "source": "category", "value": "float64"}
 CITATION = ("United Nations Population Division, empirical data points behind the International Migrant "
             "Stock estimates (long format), source '{}'")
 CHUNK_ROWS = 1_000_000
@@ -95,9 +95,10 @@ def _records(chunk: pd.DataFrame, start: int, file: str) -> pd.DataFrame:
     if chunk["value"].isna().any():
         first = int(np.argmax(chunk["value"].isna().to_numpy()))
         raise InputError("missing value", file=file, row=int(rows[first]), field="value")
-    dates = {y: decimal_year_to_date(y) for y in chunk["yearref"].unique()}
     sources = chunk["source"].astype("category")
-    types = np.array([source_type_of(s) for s in sources.cat.categories], dtype=object)[sources.cat.codes]
+    dates = _map_categories(chunk["yearref"].astype("category"), decimal_year_to_date)
+    types = _map_categories(sources, source_type_of)
+    citations = _map_categories(sources, CITATION.format)
     age = chunk["age"].to_numpy()
     length = chunk["agelength"].to_numpy()
     hi = pd.array(np.where(length > 0, age + length, 0), dtype="Int64")
@@ -106,12 +107,12 @@ def _records(chunk: pd.DataFrame, start: int, file: str) -> pd.DataFrame:
     out = pd.DataFrame({
         "row": rows,
         "country_code": chunk["LocID"].to_numpy(),
-        "reference_date": chunk["yearref"].map(dates).to_numpy(),
-        "date_precision": "decimal",
+        "reference_date": dates,
+        "date_precision": pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), ["decimal"]),
         "source_type": types,
         "universe": chunk["PopulationUniverse"].to_numpy(),
-        "source_title": sources.astype(str).to_numpy(),
-        "citation": sources.astype(str).map(CITATION.format).to_numpy(),
+        "source_title": sources.array,
+        "citation": citations,
         "sex": chunk["sex"].to_numpy(),
         "age_lo": lo,
         "age_hi": hi,
@@ -120,6 +121,15 @@ def _records(chunk: pd.DataFrame, start: int, file: str) -> pd.DataFrame:
         "age_label": None,
         "origin_label": None,
         "sex_label": None,
-        "note": "",
+        "note": pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), [""]),
     })
     return out
+
+
+def _map_categories(values: pd.Series, func) -> pd.Categorical:  # type: ignore[no-untyped-def]
+    """``func`` applied once per category; the result stays categorical (few distinct values per chunk)."""
+    mapped = [func(c) for c in values.cat.categories]
+    distinct = list(dict.fromkeys(mapped))
+    position = {v: i for i, v in enumerate(distinct)}
+    lookup = np.array([position[v] for v in mapped], dtype=np.int32)
+    return pd.Categorical.from_codes(lookup[values.cat.codes.to_numpy()], distinct)

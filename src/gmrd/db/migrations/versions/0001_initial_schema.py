@@ -154,7 +154,6 @@ def upgrade() -> None:
     sa.Column('sex_label', sa.String(length=60), nullable=True),
     sa.Column('age_label', sa.String(length=60), nullable=True),
     sa.Column('origin_label', sa.String(length=200), nullable=True),
-    sa.ForeignKeyConstraint(['tabulation_id'], ['tabulations.id'], name=op.f('fk_cells_tabulation_id_tabulations')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cells'))
     )
     with op.batch_alter_table('cells', schema=None) as batch_op:
