@@ -52,6 +52,28 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class RejectNul:
+    """Answers 400 (JSON under /api) to a request whose path or query string holds a NUL character.
+
+    No parameter of gmrd takes one; PostgreSQL refuses NUL in text and SQLite's LIKE stops at it (a
+    search for "\\x00x" would match everything), so it is refused before any route sees it.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and (b"%00" in scope.get("query_string", b"")
+                                        or "\x00" in scope["path"] or b"%00" in scope.get("raw_path", b"")):
+            api = scope["path"].startswith("/api/")
+            message = "invalid request: a NUL character in the address"
+            response: Response = (JSONResponse(_error_body(400, message), 400) if api
+                                  else HTMLResponse(f"<!doctype html><title>400</title><p>{message}</p>", 400))
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
 def _error_body(status: int, message: str, details: Any = None) -> dict[str, Any]:
     error: dict[str, Any] = {"status": status, "message": message}
     if details is not None:
@@ -130,6 +152,7 @@ def create_app(database_url: str | None = None, secret_key: str | None = None) -
     app.state.database_url = database_url or config.database_url
     app.state.secret_key = secret_key or config.secret_key
     app.state.max_upload_bytes = config.max_upload_bytes
+    app.add_middleware(RejectNul)
     app.add_middleware(SecurityHeaders)
     @app.get("/static/vendor/plotly.min.js", include_in_schema=False)
     def plotly_js() -> FileResponse:
