@@ -1,4 +1,4 @@
-"""Slices of the real UN long-format corpus, cut at tabulation boundaries, for fast import tests."""
+"""Slices of the real UN long-format corpus (its first rows: the last tabulation may be partial), for fast import tests."""
 
 from __future__ import annotations
 
