@@ -10,11 +10,11 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration" / "web"))
 
-from webdata import populate  # noqa: E402
+from webdata import populate
 
-from gmrd.db.engine import get_engine  # noqa: E402
-from gmrd.web import auth, cache  # noqa: E402
-from gmrd.web.app import create_app  # noqa: E402
+from gmrd.db.engine import get_engine
+from gmrd.web import auth, cache
+from gmrd.web.app import create_app
 
 
 @pytest.fixture

@@ -44,7 +44,7 @@ LITERAL = {("/tabulations", "q"), ("/api/v1/tabulations", "q"), ("/api/v1/source
 
 def _snapshot(url: str) -> dict[str, int]:
     with get_engine(url).connect() as conn:
-        return {t: conn.scalar(sa.text(f"select count(*) from {t}")) for t in  # noqa: S608 - fixed names
+        return {t: conn.scalar(sa.text(f"select count(*) from {t}")) for t in
                 ("sources", "tabulations", "cells", "users", "api_tokens", "estimates", "revisions", "findings")}
 
 
