@@ -45,6 +45,14 @@ class LRU:
                 self._data.popitem(last=False)
         return value
 
+    def peek(self, key: Hashable) -> Any:
+        """The value under ``key`` (marked as recently used), or None."""
+        with self._lock:
+            if key in self._data:
+                self._data.move_to_end(key)
+                return self._data[key]
+        return None
+
     def clear(self) -> None:
         with self._lock:
             self._data.clear()
@@ -95,7 +103,24 @@ def per_area(conn: Connection, revision: sa.Row, area: int, kind: str, compute: 
     return _profiles.get((kind, area, *_key(conn, revision)), compute)
 
 
+_answers = LRU(2048)
+#: answers larger than this are not kept (a 5,000-row page is recomputed each time)
+MAX_ANSWER_BYTES = 256 * 1024
+
+
+def per_revision(conn: Connection, revision: sa.Row, key: Hashable, compute: Callable[[], bytes]) -> bytes:
+    """An answer (bytes) that depends only on the revision and ``key`` (e.g. the query string)."""
+    full = ("answer", key, *_key(conn, revision))
+    found = _answers.peek(full)
+    if found is not None:
+        return found
+    body = compute()
+    if len(body) <= MAX_ANSWER_BYTES:
+        _answers.get(full, lambda: body)
+    return body
+
+
 def clear() -> None:
     """Forget everything (tests; a worker never needs it)."""
-    for cache in (_manifests, _dimensions, _profiles):
+    for cache in (_manifests, _dimensions, _profiles, _answers):
         cache.clear()

@@ -17,9 +17,14 @@ def engine(request: Request) -> Engine:
 
 
 def read_conn(request: Request) -> Iterator[Connection]:
-    """A connection for reads, returned to the pool after the response."""
+    """A connection for reads, returned to the pool after the response; the login check of the same
+    request uses it too (one pool checkout, one pre-ping, per request)."""
     with engine(request).connect() as conn:
-        yield conn
+        request.state.conn = conn
+        try:
+            yield conn
+        finally:
+            del request.state.conn
 
 
 def secret(request: Request) -> str:
@@ -41,25 +46,32 @@ def current_principal(request: Request) -> Principal | None:
     """The logged-in user of this request (session cookie, or for /api a bearer token), cached per request."""
     if hasattr(request.state, "principal"):
         return request.state.principal
-    principal = None
-    header = request.headers.get("authorization", "")
-    with engine(request).connect() as conn:
-        if header.lower().startswith("bearer ") and request.url.path.startswith("/api/"):
-            principal = principal_for(conn, header[7:].strip(), session=False)
-            if principal is None:
-                raise HTTPException(401, "the bearer token is unknown, revoked or its user disabled",
-                                    headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
-        else:
-            principal = principal_for(conn, session_token(request), session=True)
+    shared = getattr(request.state, "conn", None)
+    if shared is not None:
+        principal = _principal(request, shared)
+    else:
+        with engine(request).connect() as conn:
+            principal = _principal(request, conn)
     request.state.principal = principal
     return principal
+
+
+def _principal(request: Request, conn: Connection) -> Principal | None:
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer ") and request.url.path.startswith("/api/"):
+        principal = principal_for(conn, header[7:].strip(), session=False)
+        if principal is None:
+            raise HTTPException(401, "the bearer token is unknown, revoked or its user disabled",
+                                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+        return principal
+    return principal_for(conn, session_token(request), session=True)
 
 
 def require(role: str):  # type: ignore[no-untyped-def]
     """A dependency: the request's user, who must have ``role`` (401 if anonymous, 403 if too low)."""
 
-    def dependency(request: Request) -> Principal:
-        principal = current_principal(request)
+    def dependency(request: Request, conn: Connection = Depends(read_conn)) -> Principal:
+        principal = current_principal(request)  # looked up on ``conn``, the request's read connection
         if principal is None:
             raise HTTPException(401, "log in first (or send an API token: Authorization: Bearer …)",
                                 headers={"WWW-Authenticate": "Bearer"})

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import math
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import Response
 from sqlalchemy.engine import Connection
 
 from gmrd.db import queries
@@ -12,7 +15,7 @@ from gmrd.web import cache
 from gmrd.web.api.common import Limit, Offset, envelope, plain
 from gmrd.web.auth import Principal
 from gmrd.web.deps import partner, read_conn
-from gmrd.web.estimate_params import estimate_query
+from gmrd.web.estimate_params import EstimateQuery, estimate_query
 from gmrd.web.labels import SEXES, age_name, area_name
 
 router = APIRouter(tags=["estimates"])
@@ -49,10 +52,18 @@ def list_estimates(
     age: Annotated[list[str], Query(description="Age groups: 0-4 … 75+, cohorts 0-17, 0-19, total.")] = [],  # noqa: B006
     limit: Limit = 1000, offset: Offset = 0,
     user: Principal = Depends(partner), conn: Connection = Depends(read_conn),
-) -> dict[str, Any]:
+) -> Response:
     q = estimate_query(request, conn)
     if q.revision is None:
         raise HTTPException(404, "no estimates yet: no revision has been computed")
+    # the answer depends only on the revision and the query: kept per worker (gmrd.web.cache)
+    key = (str(request.base_url), request.url.path, tuple(sorted(request.query_params.multi_items())))
+    body = cache.per_revision(conn, q.revision, key, lambda: _estimates_body(request, conn, q, limit, offset))
+    return Response(body, media_type="application/json")
+
+
+def _estimates_body(request: Request, conn: Connection, q: EstimateQuery, limit: int, offset: int) -> bytes:
+    assert q.revision is not None
     rows = queries.estimate_rows(conn, q.revision.id, areas=q.areas, years=q.years, sexes=q.sexes, ages=q.ages,
                                  limit=limit, offset=offset)
     total = (len(rows) + offset if len(rows) < limit and (rows or offset == 0)
@@ -62,5 +73,11 @@ def list_estimates(
     items = [{"revision": r.revision, "area_code": r.area_code,
               "area_name": names.get(r.area_code) or names.setdefault(r.area_code, area_name(r.area_code)),
               "year": r.year, "sex": SEXES[r.sex], "age": age_name(r.age_lo, r.age_hi),
-              "value": r.value, "lower": r.lower, "upper": r.upper} for r in rows]
-    return {**envelope(request, items, total, limit, offset), "revision": q.revision.name}
+              "value": _finite(r.value), "lower": _finite(r.lower), "upper": _finite(r.upper)} for r in rows]
+    document = {**envelope(request, items, total, limit, offset), "revision": q.revision.name}
+    return json.dumps(document, separators=(",", ":"), allow_nan=False).encode("utf-8")
+
+
+def _finite(value: float | None) -> float | None:
+    """JSON has no NaN or infinity: such a value is null."""
+    return None if value is None or not math.isfinite(value) else value
