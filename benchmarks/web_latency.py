@@ -120,9 +120,10 @@ def measure(url: str, seconds: float, workers: int, port: int) -> dict[str, dict
     out: dict[str, dict] = {}
     try:
         for name, (paths, headers) in scenarios(url, base).items():
-            run_load(base, paths, headers, max(seconds / 3, 5))  # warm-up: every area once or more
+            run_load(base, paths, headers, max(seconds / 2, 15))  # warm-up: fills both workers' per-revision caches
             out[name] = run_load(base, paths, headers, seconds, CLIENTS)
             out[name]["server_rss_mb"] = rss_mb(proc.pid)
+            out[name]["load_average"] = os.getloadavg()[0]
             print(f"  {name}: {out[name]}", file=sys.stderr)
     finally:
         proc.terminate()
@@ -161,15 +162,18 @@ def main(argv: list[str]) -> None:
               "per scenario after a warm-up run, cycling over every area with estimates; client and server on "
               f"the same {os.cpu_count()}-core machine. Target: p95 under 100 ms. "
               "Produced by benchmarks/web_latency.py."), "",
-             "| back-end | scenario | requests | errors | p50 ms | p95 ms | p99 ms | max ms | req/s | server RSS MB |",
-             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             ("| back-end | scenario | requests | errors | p50 ms | p95 ms | p99 ms | max ms | req/s | server RSS MB "
+             "| load avg |"),
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for backend, res in results.items():
         for name, r in res.items():
             if name == "load_seconds":
                 continue
             lines.append(f"| {backend} | {name} | {r['requests']} | {r['errors']} | {r['p50_ms']:.1f} | "
                          f"{r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {r['max_ms']:.1f} | {r['req_per_s']:.0f} | "
-                         f"{r['server_rss_mb']:.0f} |")
+                         f"{r['server_rss_mb']:.0f} | {r['load_average']:.1f} |")
+    lines += ["", ("Load average: the machine's 1-minute load average at the end of the run (other work on the "
+              "machine competes with the server and the client for the 2 cores).")]
     write_result("web_latency", "\n".join(lines) + "\n", results)
 
 
