@@ -188,6 +188,17 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None]
 
 
+class WebSession(Base):
+    """A browser login: the SHA-256 digest of its random token, revoked at logout, expired by age."""
+
+    __tablename__ = "web_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(128), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+
+
 class AuditEvent(Base):
     """Who did what, when, to which object, with the state before and after. Append-only."""
 

@@ -74,18 +74,33 @@ _TOKEN_OWNER = _token_owner_query()  # built once: every request looks its sessi
 
 
 def token_owner(conn: Connection, digest: str) -> sa.Row | None:
-    """The token stored under ``digest`` with its user's id, name, role and active flag."""
+    """The API token stored under ``digest`` with its user's id, name, role and active flag."""
     return conn.execute(_TOKEN_OWNER, {"digest": digest}).first()
 
 
-def api_tokens(conn: Connection, exclude_label: str) -> list[sa.Row]:
-    """API tokens (not web sessions, whose label is ``exclude_label``) with their user's name."""
+def _session_owner_query() -> sa.Select:
+    from gmrd.db.models import User, WebSession
+
+    return (sa.select(WebSession.id, WebSession.created_at, WebSession.revoked_at,
+                      User.id.label("user_id"), User.name, User.role, User.active)
+            .join(User, User.id == WebSession.user_id).where(WebSession.token_hash == sa.bindparam("digest")))
+
+
+_SESSION_OWNER = _session_owner_query()
+
+
+def session_owner(conn: Connection, digest: str) -> sa.Row | None:
+    """The web session stored under ``digest`` with its user's id, name, role and active flag."""
+    return conn.execute(_SESSION_OWNER, {"digest": digest}).first()
+
+
+def api_tokens(conn: Connection) -> list[sa.Row]:
+    """API tokens with their user's name, newest first (web sessions are in their own table)."""
     from gmrd.db.models import ApiToken, User
 
     return list(conn.execute(
         sa.select(ApiToken.id, ApiToken.label, ApiToken.created_at, ApiToken.revoked_at, User.name)
-        .join(User, User.id == ApiToken.user_id).where(ApiToken.label != exclude_label)
-        .order_by(ApiToken.id.desc())))
+        .join(User, User.id == ApiToken.user_id).order_by(ApiToken.id.desc())))
 
 
 def audit_events(conn: Connection, *, actor: str | None = None, action: str | None = None,

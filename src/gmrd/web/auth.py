@@ -1,10 +1,10 @@
 """Users, roles, sessions, API tokens, login throttling and the audit trail of access.
 
-Everything lives in the database (users, api_tokens, audit_events), never in process memory, so
-several ``gmrd serve`` workers share sessions and failed-login counters. A web session is a row
-of ``api_tokens`` with the reserved label :data:`SESSION_LABEL`: stored as a digest, revoked at
-logout, expired after :data:`~gmrd.web.security.SESSION_MAX_AGE`; bearer tokens for the API are
-the other rows and cannot be used as session cookies (nor sessions as bearer tokens).
+Everything lives in the database (users, web_sessions, api_tokens, audit_events), never in process
+memory, so several ``gmrd serve`` workers share sessions and failed-login counters. A web session is
+a row of ``web_sessions``: stored as a digest, revoked at logout, expired after
+:data:`~gmrd.web.security.SESSION_MAX_AGE`; bearer tokens for the API are rows of ``api_tokens``
+and cannot be used as session cookies (nor sessions as bearer tokens).
 
 Roles are ordered: partner (read, download) < curator (+ upload/import, verify, review) < admin
 (+ users, API tokens, audit log).
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from gmrd.db import queries
-from gmrd.db.models import ApiToken, AuditEvent, User, utcnow
+from gmrd.db.models import ApiToken, AuditEvent, User, WebSession, utcnow
 from gmrd.errors import GmrdError, InputError, NotFound
 from gmrd.web.security import (
     SESSION_MAX_AGE,
@@ -32,7 +32,7 @@ from gmrd.web.security import (
 )
 
 ROLES = ("partner", "curator", "admin")
-SESSION_LABEL = "@web-session"
+SESSION_LABEL = "@web-session"  # reserved: sessions were api_tokens rows with this label before migration 0004
 MAX_FAILED_LOGINS = 5
 LOCK_MINUTES = 15
 MIN_PASSWORD_LENGTH = 10
@@ -95,8 +95,9 @@ def set_active(conn: Connection, name: str, active: bool, *, actor: str) -> None
     conn.execute(sa.update(User).where(User.id == user.id).values(active=active, failed_logins=0,
                                                                         locked_until=None))
     if not active:
-        conn.execute(sa.update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-                     .values(revoked_at=utcnow()))
+        for table in (ApiToken, WebSession):
+            conn.execute(sa.update(table).where(table.user_id == user.id, table.revoked_at.is_(None))
+                         .values(revoked_at=utcnow()))
     audit(conn, actor, "user.enable" if active else "user.disable", "user", name,
           before={"active": user.active}, after={"active": active})
 
@@ -135,14 +136,13 @@ def login(conn: Connection, name: str, password: str, *, now: datetime | None = 
 def start_session(conn: Connection, principal: Principal) -> str:
     """A new session token (a fresh one at every login: the session id rotates)."""
     token = new_token()
-    conn.execute(sa.insert(ApiToken).values(user_id=principal.user_id, token_hash=token_digest(token),
-                                            label=SESSION_LABEL))
+    conn.execute(sa.insert(WebSession).values(user_id=principal.user_id, token_hash=token_digest(token)))
     return token
 
 
 def end_session(conn: Connection, token: str, actor: str) -> None:
-    conn.execute(sa.update(ApiToken).where(ApiToken.token_hash == token_digest(token),
-                                           ApiToken.label == SESSION_LABEL).values(revoked_at=utcnow()))
+    conn.execute(sa.update(WebSession).where(WebSession.token_hash == token_digest(token))
+                 .values(revoked_at=utcnow()))
     audit(conn, actor, "logout", "user", actor)
 
 
@@ -151,10 +151,9 @@ def principal_for(conn: Connection, token: str | None, *, session: bool,
     """The active user of a live session token (``session=True``) or of an API bearer token."""
     if not token:
         return None
-    row = queries.token_owner(conn, token_digest(token))
+    digest = token_digest(token)
+    row = queries.session_owner(conn, digest) if session else queries.token_owner(conn, digest)
     if row is None or row.revoked_at is not None or not row.active:
-        return None
-    if session != (row.label == SESSION_LABEL):
         return None
     if session and row.created_at < (now or utcnow()) - timedelta(seconds=SESSION_MAX_AGE):
         return None

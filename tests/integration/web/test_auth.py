@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from webdata import PASSWORDS, csrf_of, login
 
 from gmrd.db.engine import get_engine
-from gmrd.db.models import ApiToken, AuditEvent, User
+from gmrd.db.models import ApiToken, AuditEvent, User, WebSession
 from gmrd.web import auth
 from gmrd.web.app import create_app
 from gmrd.web.security import SESSION_COOKIE
@@ -52,8 +52,8 @@ def test_session_cookie_flags_rotation_and_logout(client, web_db):
         other.cookies.set(SESSION_COOKIE, second)
         assert other.get("/").status_code == 303, "logout revokes the session in the database"
     with get_engine(web_db[0]).connect() as conn:
-        assert conn.scalar(sa.select(sa.func.count()).select_from(ApiToken).where(
-            ApiToken.label == auth.SESSION_LABEL, ApiToken.revoked_at.is_(None))) == 0
+        assert conn.scalar(sa.select(sa.func.count()).select_from(WebSession).where(
+            WebSession.revoked_at.is_(None))) == 0
 
 
 def test_forged_cookie_is_ignored(client):
@@ -150,5 +150,4 @@ def test_api_bearer_tokens(client, web_db):
     # a session token is not a bearer token
     login(client, "ana")
     with get_engine(url).connect() as conn:
-        assert conn.scalar(sa.select(sa.func.count()).select_from(ApiToken)
-                           .where(ApiToken.label == auth.SESSION_LABEL)) == 1
+        assert conn.scalar(sa.select(sa.func.count()).select_from(WebSession)) == 1

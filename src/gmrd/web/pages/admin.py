@@ -68,7 +68,7 @@ def enable_user(request: Request, name: str, user: Principal = Depends(admin)) -
 @router.get("/tokens")
 def tokens(request: Request, format: str | None = None, user: Principal = Depends(admin),
            conn: Connection = Depends(read_conn)) -> Response:
-    rows = queries.api_tokens(conn, exclude_label=auth.SESSION_LABEL)
+    rows = queries.api_tokens(conn)
     if format:
         frame = rows_table(rows, TOKEN_COLUMNS)
         return table_response("gmrd-api-tokens", format, lambda: frame,
@@ -83,7 +83,7 @@ def create_token(request: Request, owner: str = Form(..., max_length=100), label
     with engine(request).begin() as conn:
         _, token = auth.create_api_token(conn, owner, label, actor=user.name)
     with engine(request).connect() as conn:
-        return render(request, "admin_tokens.html", tokens=queries.api_tokens(conn, exclude_label=auth.SESSION_LABEL),
+        return render(request, "admin_tokens.html", tokens=queries.api_tokens(conn),
                       users=list(queries.users(conn)), new_token=token, new_token_owner=owner)
 
 
