@@ -37,10 +37,12 @@ def bulk_insert(conn: Connection, table: str, columns: Sequence[str], frame: pd.
         with raw.cursor() as cur, cur.copy(sql) as copy:
             copy.write(buffer.getvalue())
         return
-    values = [_as_python(frame[c]) for c in columns]
+    present = [c for c in columns if not (frame[c].dtype == object and frame[c].isna().all())]
+    names = ", ".join(f'"{c}"' for c in present)  # all-NULL columns are left to their default, NULL
+    values = [_as_python(frame[c]) for c in present]
     cur = raw.cursor()
     try:
-        cur.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({", ".join("?" * len(columns))})',
+        cur.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({", ".join("?" * len(present))})',
                         zip(*values))
     finally:
         cur.close()
