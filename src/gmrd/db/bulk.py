@@ -22,6 +22,8 @@ def bulk_insert(conn: Connection, table: str, columns: Sequence[str], frame: pd.
     ``pg_types`` (int2/int4/int8/float8 per column, None for a text column), frames whose text columns
     are all NULL go to PostgreSQL as binary COPY, without any text conversion.
     """
+    if frame.empty:
+        return
     raw = conn.connection.driver_connection
     names = ", ".join(f'"{c}"' for c in columns)
     if conn.dialect.name == "postgresql":
