@@ -89,3 +89,26 @@ def test_estimate_export_compare(db_url: str, tmp_path: Path) -> None:
 
     again = runner.invoke(_app(), ["estimate", "--revision", "r1"])
     assert again.exit_code == 1 and "exists already" in again.output
+
+
+def test_same_inputs_and_parameters_give_identical_estimates(db_url: str, tmp_path: Path) -> None:
+    """Issue 4.4: estimates are reproducible bit for bit (two revisions from the same accepted sources)."""
+    from gmrd.estimate.pipeline import Params
+    from gmrd.estimate.run import run_estimate
+
+    import_file(_long_file(tmp_path / "a.csv", 8_000_000.0), url=db_url)
+    with get_engine(db_url).begin() as conn:
+        conn.execute(sa.text("UPDATE sources SET status = 'accepted'"))
+    params = Params(years=(2000, 2010, 2020))
+    run_estimate(params, "first", url=db_url)
+    run_estimate(params, "second", url=db_url)
+    query = ("SELECT e.area_code, e.year, e.sex, e.age_lo, e.age_hi, e.value, e.lower, e.upper, e.flags "
+             "FROM estimates e JOIN revisions r ON r.id = e.revision_id WHERE r.name = :name "
+             "ORDER BY e.area_code, e.year, e.sex, e.age_lo, e.age_hi")
+    with get_engine(db_url).connect() as conn:
+        first = conn.execute(sa.text(query), {"name": "first"}).all()
+        second = conn.execute(sa.text(query), {"name": "second"}).all()
+        manifests = conn.execute(sa.text("SELECT manifest FROM revisions ORDER BY id")).scalars().all()
+    assert len(first) > 0 and first == second
+    docs = [json.loads(m) if isinstance(m, str) else m for m in manifests]
+    assert docs[0]["inputs"] and docs[0] == docs[1]
