@@ -19,6 +19,7 @@ from gmrd.web.security import csrf_token
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 env = templates.env
+env.auto_reload = False  # templates ship with the package: no stat() of every template per render
 env.globals.update(area_name=labels.area_name, age_name=labels.age_name, concept_name=labels.concept_name,
                    SEXES=labels.SEXES)
 
