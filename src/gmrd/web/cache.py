@@ -103,9 +103,10 @@ def per_area(conn: Connection, revision: sa.Row, area: int, kind: str, compute: 
     return _profiles.get((kind, area, *_key(conn, revision)), compute)
 
 
-_answers = LRU(2048)
-#: answers larger than this are not kept (a 5,000-row page is recomputed each time)
-MAX_ANSWER_BYTES = 256 * 1024
+_answers = LRU(1024)
+#: answers larger than this are not kept (recomputed each time), so the answers take at most
+#: 1,024 × 32 KB = 32 MB per worker whatever the clients ask
+MAX_ANSWER_BYTES = 32 * 1024
 
 
 def per_revision(conn: Connection, revision: sa.Row, key: Hashable, compute: Callable[[], bytes]) -> bytes:
