@@ -127,7 +127,10 @@ def measure(url: str, seconds: float, workers: int, port: int) -> dict[str, dict
     try:
         for name, (paths, headers) in scenarios(url, base).items():
             run_load(base, paths, headers, max(seconds / 2, 15))  # warm-up: fills both workers' per-revision caches
+            single = run_load(base, paths, headers, 10, 1)  # service time without queueing
             out[name] = run_load(base, paths, headers, seconds, CLIENTS)
+            out[name]["one_client_p50_ms"] = single["p50_ms"]
+            out[name]["one_client_p95_ms"] = single["p95_ms"]
             out[name]["server_rss_mb"] = rss_mb(proc.pid)
             out[name]["load_average"] = os.getloadavg()[0]
             print(f"  {name}: {out[name]}", file=sys.stderr)
@@ -169,17 +172,19 @@ def main(argv: list[str]) -> None:
               f"the same {os.cpu_count()}-core machine. Target: p95 under 100 ms. "
               "Produced by benchmarks/web_latency.py."), "",
              ("| back-end | scenario | requests | errors | p50 ms | p95 ms | p99 ms | max ms | req/s | server RSS MB "
-             "| load avg |"),
-             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| load avg | 1 client p50 / p95 ms |"),
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for backend, res in results.items():
         for name, r in res.items():
             if name == "load_seconds":
                 continue
             lines.append(f"| {backend} | {name} | {r['requests']} | {r['errors']} | {r['p50_ms']:.1f} | "
                          f"{r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {r['max_ms']:.1f} | {r['req_per_s']:.0f} | "
-                         f"{r['server_rss_mb']:.0f} | {r['load_average']:.1f} |")
+                         f"{r['server_rss_mb']:.0f} | {r['load_average']:.1f} | "
+                         f"{r['one_client_p50_ms']:.1f} / {r['one_client_p95_ms']:.1f} |")
     lines += ["", ("Load average: the machine's 1-minute load average at the end of the run (other work on the "
-              "machine competes with the server and the client for the 2 cores).")]
+              "machine competes with the server and the client for the 2 cores). 1 client: the same requests "
+              "from a single connection for 10 s, the time a request takes without waiting behind others.")]
     write_result("web_latency", "\n".join(lines) + "\n", results)
 
 
