@@ -10,10 +10,12 @@ from __future__ import annotations
 import errno
 import hashlib
 import sqlite3
+import threading
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from queue import Empty, Queue
 
 import numpy as np
 import pandas as pd
@@ -49,6 +51,42 @@ class ImportReport:
         return asdict(self)
 
 
+def prefetched(chunks: Iterator[pd.DataFrame], depth: int = 2) -> Iterator[pd.DataFrame]:
+    """Read the next chunks in a thread while the database writes this one (parsing and inserting
+    overlap on a second core). Exceptions from the reader are raised here, in order."""
+    queue: Queue = Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for chunk in chunks:
+                if stop.is_set():
+                    return
+                queue.put((chunk, None))
+        except BaseException as exc:  # noqa: BLE001 - handed over to the consumer
+            queue.put((None, exc))
+            return
+        queue.put((None, None))
+
+    worker = threading.Thread(target=produce, name="gmrd-import-reader", daemon=True)
+    worker.start()
+    try:
+        while True:
+            chunk, error = queue.get()
+            if error is not None:
+                raise error
+            if chunk is None:
+                return
+            yield chunk
+    finally:
+        stop.set()
+        while worker.is_alive():
+            try:
+                queue.get_nowait()
+            except Empty:
+                worker.join(0.05)
+
+
 def file_checksum(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as fh:
@@ -79,7 +117,7 @@ def import_file(path: Path, *, url: str | None = None, actor: str = "cli",
                 checksum=checksum, filename=path.name, size=size, format=reader.name, imported_by=actor))
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", InputWarning)
-                _Loader(conn, file_id, path.name, report, on_rows).run(reader.read(path))
+                _Loader(conn, file_id, path.name, report, on_rows).run(prefetched(reader.read(path)))
             report.warnings = [str(w.message) for w in caught if issubclass(w.category, InputWarning)]
     except IntegrityError as exc:
         if "checksum" in str(exc.orig):
