@@ -1,8 +1,7 @@
-"""Commands of the estimation pipeline: ``gmrd estimate`` and ``gmrd export estimates``."""
+"""The estimation command: ``gmrd estimate`` (exports go through ``gmrd export estimates``)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -10,7 +9,6 @@ from rich.table import Table
 
 from gmrd.commands.common import console, err_console, print_json, reporting_errors
 from gmrd.db import schema
-from gmrd.db.engine import get_engine
 from gmrd.estimate.dates import parse_years
 from gmrd.estimate.pipeline import Params
 
@@ -55,17 +53,3 @@ def estimate(
         return
     console.print(f"revision {report.revision}: {report.rows:,} estimates for {report.areas} areas, "
                   f"years {report.years[0]}-{report.years[-1]}")
-
-
-def export_estimates(
-    format: Annotated[str, typer.Option("--format", help="csv, xlsx or sdmx-csv")] = "csv",
-    output: Annotated[Path, typer.Option("-o", "--output", help="File to write.")] = Path("estimates.csv"),
-    revision: Annotated[str | None, typer.Option(help="Revision (default: newest).")] = None,
-) -> None:
-    """Export an estimates revision (CSV, XLSX or SDMX-CSV with the documented data structure)."""
-    from gmrd.export.estimates import export_estimates as write
-
-    with reporting_errors():
-        with get_engine().connect() as conn:
-            n = write(conn, output, format, revision)
-        err_console.print(f"wrote {n:,} rows to {output}")

@@ -10,7 +10,8 @@ import sqlalchemy as sa
 import typer
 from typer.testing import CliRunner
 
-from gmrd.commands.estimate import estimate, export_estimates
+from gmrd.commands.database import export
+from gmrd.commands.estimate import estimate
 from gmrd.db.engine import get_engine
 from gmrd.ingest.load import import_file
 
@@ -39,7 +40,7 @@ def _long_file(path: Path, france_2015: float, title: str = "NSO census") -> Pat
 def _app() -> typer.Typer:
     app = typer.Typer()
     app.command("estimate")(estimate)
-    app.command("export-estimates")(export_estimates)
+    app.command("export")(export)
     return app
 
 
@@ -55,7 +56,7 @@ def test_estimate_export_compare(db_url: str, tmp_path: Path) -> None:
     assert doc["areas"] > 235 and doc["rows"] > 0
 
     out = tmp_path / "est.csv"
-    done = runner.invoke(_app(), ["export-estimates", "--format", "csv", "-o", str(out)])
+    done = runner.invoke(_app(), ["export", "estimates", "--format", "csv", "-o", str(out)])
     assert done.exit_code == 0, done.output
     table = pd.read_csv(out)
     assert list(table.columns[:9]) == ["revision", "area_code", "area_name", "year", "sex", "age", "value",
@@ -71,7 +72,7 @@ def test_estimate_export_compare(db_url: str, tmp_path: Path) -> None:
     assert len(world) == 2
 
     sdmx = tmp_path / "est.sdmx.csv"
-    assert runner.invoke(_app(), ["export-estimates", "--format", "sdmx-csv", "-o", str(sdmx)]).exit_code == 0
+    assert runner.invoke(_app(), ["export", "estimates", "--format", "sdmx-csv", "-o", str(sdmx)]).exit_code == 0
     head = pd.read_csv(sdmx, nrows=5)
     assert list(head.columns[:6]) == ["DATAFLOW", "REF_AREA", "TIME_PERIOD", "SEX", "AGE", "OBS_VALUE"]
 
