@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import math
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -14,24 +13,6 @@ from gmrd.errors import InputError
 from gmrd.survey.analyze import AnalysisResult, analyze
 from gmrd.survey.load import load_survey
 from gmrd.survey.load_config import AnalysisConfig, read_config
-
-
-def _plain(value: Any) -> Any:
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
-def result_document(result: AnalysisResult) -> dict[str, Any]:
-    """The ``--json`` document: design summary, warnings and each table as a list of rows."""
-    tables = {"left_behind": result.left_behind, "group_means": result.group_means,
-              "comparisons": result.comparisons, "remittances": result.remittances,
-              "reliability": result.reliability}
-    return {"design": result.design, "warnings": list(result.warnings),
-            **{name: [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
-               for name, frame in tables.items()}}
 
 
 def run_analysis(data: Path, config: AnalysisConfig) -> AnalysisResult:
@@ -67,6 +48,8 @@ def survey_analyze(
                     html_to_pdf(html, pdf)
                 err_console.print(f"PDF written to {pdf}")
     if json:
+        from gmrd.survey.report import result_document
+
         print_json(result_document(result))
     elif report is None and pdf is None:
         shares = result.left_behind

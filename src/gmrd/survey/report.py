@@ -1,4 +1,4 @@
-"""The HTML (and PDF) report of a left-behind survey analysis.
+"""The HTML (and PDF) report of a left-behind survey analysis, and its estimates as one JSON document.
 
 Charts are plotly figures (bars with confidence-interval whiskers, distributions) in the shared
 colours of :mod:`gmrd.web.charts`; plotly.js is embedded once from the installed plotly package
@@ -111,6 +111,16 @@ def _remittance_charts(table: pd.DataFrame) -> list[dict[str, Any]]:
     return charts
 
 
+def chart_specs(result: AnalysisResult) -> dict[str, list[dict[str, Any]]]:
+    """The report's plotly figures (data and layout as plain dicts) by section: left_behind,
+    wellbeing, remittances (the web page draws the same figures)."""
+    return {
+        "left_behind": _left_behind_charts(result.left_behind) if not result.left_behind.empty else [],
+        "wellbeing": _wellbeing_charts(result) if not result.group_means.empty else [],
+        "remittances": _remittance_charts(result.remittances) if not result.remittances.empty else [],
+    }
+
+
 def render_html(result: AnalysisResult) -> str:
     """The report as one self-contained HTML document (plotly.js embedded)."""
     from plotly.offline import get_plotlyjs
@@ -118,13 +128,8 @@ def render_html(result: AnalysisResult) -> str:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
     env.filters["num"] = _num
     env.filters["pct"] = _pct
-    sections: dict[str, list[dict[str, Any]]] = {
-        "left_behind": _left_behind_charts(result.left_behind) if not result.left_behind.empty else [],
-        "wellbeing": _wellbeing_charts(result) if not result.group_means.empty else [],
-        "remittances": _remittance_charts(result.remittances) if not result.remittances.empty else [],
-    }
     charts = {name: [_figure_html(spec, f"{name}-{i}") for i, spec in enumerate(specs)]
-              for name, specs in sections.items()}
+              for name, specs in chart_specs(result).items()}
     template = env.get_template("survey_report.html.j2")
     return template.render(result=result, config=result.config, charts=charts, plotly_js=get_plotlyjs(),
                            today=date.today().isoformat(), left=_records(result.left_behind),
@@ -134,6 +139,25 @@ def render_html(result: AnalysisResult) -> str:
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [] if frame.empty else frame.to_dict(orient="records")
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def result_document(result: AnalysisResult) -> dict[str, Any]:
+    """The estimates as one JSON document (``--json``): design summary, warnings and each table as a
+    list of rows (NaN as null)."""
+    tables = {"left_behind": result.left_behind, "group_means": result.group_means,
+              "comparisons": result.comparisons, "remittances": result.remittances,
+              "reliability": result.reliability}
+    return {"design": result.design, "warnings": list(result.warnings),
+            **{name: [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+               for name, frame in tables.items()}}
 
 
 def write_report(result: AnalysisResult, path: Path) -> Path:
