@@ -27,7 +27,8 @@ from gmrd.web.charts import COLOURS
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
-def _num(value: Any, digits: int = 3) -> str:
+def format_number(value: Any, digits: int = 3) -> str:
+    """A number as the report shows it: ``digits`` decimals, or thousands separators from 1,000; empty for NaN."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return ""
     if isinstance(value, int | float):
@@ -37,7 +38,8 @@ def _num(value: Any, digits: int = 3) -> str:
     return str(value)
 
 
-def _pct(value: float) -> str:
+def format_percent(value: float) -> str:
+    """A share (0-1) in percent with one decimal; empty for NaN."""
     return "" if not math.isfinite(value) else f"{100 * value:.1f}"
 
 
@@ -126,8 +128,8 @@ def render_html(result: AnalysisResult) -> str:
     from plotly.offline import get_plotlyjs
 
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
-    env.filters["num"] = _num
-    env.filters["pct"] = _pct
+    env.filters["num"] = format_number
+    env.filters["pct"] = format_percent
     charts = {name: [_figure_html(spec, f"{name}-{i}") for i, spec in enumerate(specs)]
               for name, specs in chart_specs(result).items()}
     template = env.get_template("survey_report.html.j2")
