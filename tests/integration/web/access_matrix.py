@@ -26,6 +26,7 @@ class Case:
     expected: dict[str, Any]
     data: dict[str, str] = field(default_factory=dict)
     upload: bool = False
+    upload_field: str = "file"
 
 
 CASES = [
@@ -42,6 +43,13 @@ CASES = [
     Case("GET", "/revisions", "/revisions", PAGE),
     Case("GET", "/upload", "/upload", CURATOR_PAGE),
     Case("POST", "/upload", "/upload", {"anon": "login", "partner": 403, "curator": 200, "admin": 200}, upload=True),
+    Case("GET", "/survey", "/survey", CURATOR_PAGE),
+    # the upload is a tabulation CSV, not survey data: a curator gets past the checks to the 400 that names it
+    Case("POST", "/survey", "/survey", {"anon": "login", "partner": 403, "curator": 400, "admin": 400}, upload=True,
+         upload_field="data"),
+    # results are the uploader's only: another user's, or an unknown token, is 404
+    Case("GET", "/survey/results/{token}/{name}", "/survey/results/unknown/report.html",
+         {"anon": "login", "partner": 403, "curator": 404, "admin": 404}),
     Case("POST", "/sources/{source_id}/review", "/sources/{ecuador}/review",
          {"anon": "login", "partner": 403, "curator": 303, "admin": 303},
          data={"decision": "reject", "reason": "matrix test", "override": "yes"}),

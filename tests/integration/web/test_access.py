@@ -53,7 +53,7 @@ def test_access_matrix(web_db, role):
                 response = client.get(target)
             elif case.upload:
                 body = UPLOAD.format(n=1000 + i, role=role).encode()
-                response = client.post(target, data={"csrf": csrf}, files={"file": ("peru.csv", body, "text/csv")})
+                response = client.post(target, data={"csrf": csrf}, files={case.upload_field: ("peru.csv", body, "text/csv")})
             else:
                 if case.route == "/login":  # after /logout: the login form's own token
                     csrf = csrf_of(client.get("/login").text)

@@ -107,7 +107,7 @@ def test_csrf_missing_or_wrong_is_403(client):
 def test_security_headers_and_no_inline_script(client, web_db):
     login(client, "ada")
     for path in ("/", "/countries/218", "/tabulations", f"/sources/{web_db[1]['ecuador']}", "/estimates",
-                 "/revisions", "/upload", "/admin/users", "/admin/tokens", "/admin/audit", "/api/v1/docs", "/login"):
+                 "/revisions", "/upload", "/survey", "/admin/users", "/admin/tokens", "/admin/audit", "/api/v1/docs", "/login"):
         response = client.get(path)
         headers = response.headers
         csp = headers["content-security-policy"]
