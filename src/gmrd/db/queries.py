@@ -321,6 +321,15 @@ def revision(conn: Connection, name: str | None = None) -> sa.Row | None:
     return conn.execute(query).first()
 
 
+_DATA_VERSION = sa.text("SELECT token FROM data_version WHERE id = 1")
+
+
+def data_version(conn: Connection) -> str:
+    """A token that changes whenever a change of sources, tabulations, findings or revisions is committed
+    (kept by triggers: migration 0005), for caches of what is derived from them."""
+    return str(conn.scalar(_DATA_VERSION))
+
+
 def revision_manifest(conn: Connection, revision_id: int) -> dict:
     """The manifest (inputs, parameters, software version) of one revision; {} if it has none."""
     from gmrd.db.models import Revision

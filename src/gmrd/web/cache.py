@@ -3,8 +3,12 @@
 A revision's estimates, manifest and coverage are written once by ``gmrd estimate`` and never
 updated, so a worker can keep them: each entry is keyed by the database URL and the revision's id,
 name and creation time (a restored backup with other contents gets other keys). Entries are read
-from the database on first use and evicted least-recently-used; sources, findings and users are
-never cached (review and verification change them at any time).
+from the database on first use and evicted least-recently-used.
+
+Sources, findings and the list of revisions change at any time (import, verification, review,
+estimation, from any process): what is derived from them is kept under the database's data version
+(:func:`gmrd.db.queries.data_version`, a token triggers change with every committed change), read
+once per use. Users, sessions and tokens are never cached.
 """
 
 from __future__ import annotations
@@ -121,7 +125,32 @@ def per_revision(conn: Connection, revision: sa.Row, key: Hashable, compute: Cal
     return body
 
 
+_versioned = LRU(2048)
+
+
+def per_data_version(conn: Connection, key: Hashable, compute: Callable[[], T]) -> T:
+    """A value derived from sources, tabulations, findings or revisions, recomputed after any change.
+
+    The data version is read before and after computing: a value computed while a change committed is
+    returned but not kept, so a kept value always belongs to the version it is filed under.
+    """
+    version = queries.data_version(conn)
+    full = (conn.engine.url.render_as_string(), version, key)
+    found = _versioned.peek(full)
+    if found is not None:
+        return found
+    value = compute()
+    if queries.data_version(conn) == version:
+        _versioned.get(full, lambda: value)
+    return value
+
+
+def revision(conn: Connection, name: str | None = None) -> sa.Row | None:
+    """:func:`gmrd.db.queries.revision` (the newest when ``name`` is None), kept per data version."""
+    return per_data_version(conn, ("revision", name), lambda: queries.revision(conn, name))
+
+
 def clear() -> None:
     """Forget everything (tests; a worker never needs it)."""
-    for cache in (_manifests, _dimensions, _profiles, _answers):
+    for cache in (_manifests, _dimensions, _profiles, _answers, _versioned):
         cache.clear()

@@ -9,6 +9,7 @@ from fastapi import HTTPException, Request
 from sqlalchemy.engine import Connection
 
 from gmrd.db import queries
+from gmrd.web import cache
 from gmrd.web.filters import MAX_INT
 from gmrd.web.labels import SEX_CODES, parse_age
 
@@ -42,7 +43,7 @@ def estimate_query(request: Request, conn: Connection, *, default_areas: tuple[i
     """Parse ?revision=&area=&year=&sex=&age= (repeatable or comma-separated); 422 on a bad value."""
     name = request.query_params.get("revision") or None
     if revision is None:
-        found = queries.revision(conn, name)
+        found = cache.revision(conn, name)
         if found is None and name is not None:
             raise HTTPException(404, f"no revision named {name!r}")
         revision = found

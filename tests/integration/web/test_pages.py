@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from webdata import csrf_of, login
 
 from gmrd.db.engine import get_engine
-from gmrd.db.models import AuditEvent, Source
+from gmrd.db.models import AuditEvent, Finding, Revision, Source
 
 
 def _ids(html: str, table: str) -> list[str]:
@@ -81,6 +81,21 @@ def test_source_detail_and_review(client, web_db):
         assert conn.scalar(sa.select(Source.status).where(Source.id == ids["ecuador"])) == "rejected"
         assert conn.scalar(sa.select(AuditEvent.actor).where(AuditEvent.action == "review.reject")) == "carl"
     assert "sexes do not add up" in client.get(f"/sources/{ids['ecuador']}").text
+
+
+def test_profile_and_newest_revision_follow_changes_made_elsewhere(client, web_db):
+    """The profile's sources and the newest revision are cached per data version: a change committed by
+    another process (here plain SQL) shows on the next view."""
+    url, ids = web_db
+    login(client, "ana")
+    assert "1 errors" in client.get("/countries/218").text and "2025-test" in client.get("/").text
+    with get_engine(url).begin() as conn:
+        conn.execute(sa.update(Finding).where(Finding.severity == "error").values(status="dismissed"))
+        conn.execute(sa.update(Source).where(Source.id == ids["ecuador"]).values(status="rejected"))
+        conn.execute(sa.update(Revision).where(Revision.name == "2025-test").values(name="2026-renamed"))
+    profile = client.get("/countries/218").text
+    assert "1 errors" not in profile and '<span class="badge rejected">rejected</span>' in profile
+    assert "2026-renamed" in client.get("/").text and "2026-renamed" in profile
 
 
 def test_estimates_explorer_and_revision_comparison(client):

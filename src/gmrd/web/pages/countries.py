@@ -32,7 +32,7 @@ SOURCE_COLUMNS = ["id", "title", "reference_date", "source_type", "concept", "st
 def country_list(request: Request, user: Principal = Depends(partner),
                  conn: Connection = Depends(read_conn)) -> Response:
     counts = queries.source_counts_by_country(conn)
-    revision = queries.revision(conn)
+    revision = cache.revision(conn)
     with_estimates = set(cache.dimensions(conn, revision)["areas"]) if revision else set()
     areas = [(code, name, kind, counts.get(code, 0), code in with_estimates) for code, name, kind in area_choices()
              if counts.get(code) or code in with_estimates]
@@ -44,13 +44,12 @@ def country_profile(request: Request, code: DbId, format: str | None = None, tab
                     user: Principal = Depends(partner), conn: Connection = Depends(read_conn)) -> Response:
     if not is_known(code):
         raise HTTPException(404, f"no country or area has the M49 code {code}")
-    revision = queries.revision(conn)
+    revision = cache.revision(conn)
     rows, profile = cache.area_profile(conn, revision, code) if revision else ((), build_profile([]))
-    sources = queries.country_sources(conn, code, limit=None if format else SOURCES_SHOWN)
     slug = f"gmrd-{code:03d}"
     if format:
         if table == "sources":
-            src = _sources_frame(sources)
+            src = _sources_frame(queries.country_sources(conn, code))
             return table_response(f"{slug}-sources", format, lambda: src,
                                   lambda: rows_sdmx(src, "GMRD:SOURCES(1.0)", "cells"))
         frame = pd.DataFrame(rows, columns=queries.ESTIMATE_COLUMNS)
@@ -59,11 +58,18 @@ def country_profile(request: Request, code: DbId, format: str | None = None, tab
     name = area_name(code)
     html = cache.per_area(conn, revision, code, "profile.html", lambda: _estimates_html(code, name, profile)) \
         if revision else Markup("")
+    shown, total, rows_html = cache.per_data_version(conn, ("profile sources", code),
+                                                     lambda: _sources_block(conn, code))
     return render(request, "country.html", charts=bool(profile.series or profile.pyramid), code=code, name=name,
-                  revision=revision, sources=sources, profile=profile, estimates_html=html,
-                  sources_total=len(sources) if len(sources) < SOURCES_SHOWN
-                  else queries.country_source_count(conn, code),
-                  source_rows=source_rows(sources))
+                  revision=revision, profile=profile, estimates_html=html, sources_shown=shown,
+                  sources_total=total, source_rows=rows_html)
+
+
+def _sources_block(conn: Connection, code: int) -> tuple[int, int, Markup]:
+    """How many sources the profile lists, how many there are, and the rows of its table."""
+    sources = queries.country_sources(conn, code, limit=SOURCES_SHOWN)
+    total = len(sources) if len(sources) < SOURCES_SHOWN else queries.country_source_count(conn, code)
+    return len(sources), total, source_rows(sources)
 
 
 def source_rows(sources: list) -> Markup:

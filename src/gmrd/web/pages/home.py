@@ -8,7 +8,7 @@ from fastapi.responses import Response
 from sqlalchemy.engine import Connection
 
 from gmrd.db import queries
-from gmrd.web import charts
+from gmrd.web import cache, charts
 from gmrd.web.auth import Principal
 from gmrd.web.deps import partner, read_conn
 from gmrd.web.downloads import estimates_sdmx, table_response
@@ -42,7 +42,7 @@ def headline(frame: pd.DataFrame) -> pd.DataFrame:
 @router.get("/")
 def home(request: Request, format: str | None = None, user: Principal = Depends(partner),
          conn: Connection = Depends(read_conn)) -> Response:
-    revision = queries.revision(conn)
+    revision = cache.revision(conn)
     frame = (queries.estimates(conn, revision.id, areas=(WORLD, *REGIONS), sexes=(0,), ages=HEADLINE_AGES)
              if revision else pd.DataFrame(columns=queries.ESTIMATE_COLUMNS))
     if format:
