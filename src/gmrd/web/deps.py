@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 
 from fastapi import Depends, HTTPException, Request
 from sqlalchemy.engine import Connection, Engine
+from starlette.concurrency import run_in_threadpool
 
 from gmrd.db.engine import get_engine
 from gmrd.web.auth import Principal, principal_for
@@ -16,15 +17,31 @@ def engine(request: Request) -> Engine:
     return get_engine(request.app.state.database_url)
 
 
-def read_conn(request: Request) -> Iterator[Connection]:
-    """A connection for reads, returned to the pool after the response; the login check of the same
-    request uses it too (one pool checkout, one pre-ping, per request)."""
-    with engine(request).connect() as conn:
-        request.state.conn = conn
-        try:
-            yield conn
-        finally:
-            del request.state.conn
+async def read_conn(request: Request) -> AsyncIterator[Connection]:
+    """The request's read connection, with the request's user already looked up on it.
+
+    Opening the connection and identifying the user happen in one worker-thread call, and the
+    connection goes back to the pool from the event loop (a pool return never waits for another
+    request), so a page costs two thread hand-overs (this one and the endpoint's) instead of one per
+    dependency: they were a quarter of a cached page's time (docs/benchmarks.md, web latency).
+    """
+    conn = await run_in_threadpool(_open_identified, request)
+    request.state.conn = conn
+    try:
+        yield conn
+    finally:
+        del request.state.conn
+        conn.close()
+
+
+def _open_identified(request: Request) -> Connection:
+    conn = engine(request).connect()
+    try:
+        request.state.principal = _principal(request, conn)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
 
 
 def secret(request: Request) -> str:
@@ -32,7 +49,10 @@ def secret(request: Request) -> str:
 
 
 def session_token(request: Request) -> str | None:
-    return read_cookie(secret(request), request.cookies.get(SESSION_COOKIE))
+    """The session token of the signed session cookie (checked once per request)."""
+    if not hasattr(request.state, "session_token"):
+        request.state.session_token = read_cookie(secret(request), request.cookies.get(SESSION_COOKIE))
+    return request.state.session_token
 
 
 def csrf_basis(request: Request) -> str | None:
@@ -70,8 +90,8 @@ def _principal(request: Request, conn: Connection) -> Principal | None:
 def require(role: str):  # type: ignore[no-untyped-def]
     """A dependency: the request's user, who must have ``role`` (401 if anonymous, 403 if too low)."""
 
-    def dependency(request: Request, conn: Connection = Depends(read_conn)) -> Principal:
-        principal = current_principal(request)  # looked up on ``conn``, the request's read connection
+    async def dependency(request: Request, conn: Connection = Depends(read_conn)) -> Principal:
+        principal = current_principal(request)  # looked up by read_conn: no database access here
         if principal is None:
             raise HTTPException(401, "log in first (or send an API token: Authorization: Bearer …)",
                                 headers={"WWW-Authenticate": "Bearer"})
