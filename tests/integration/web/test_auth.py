@@ -151,3 +151,19 @@ def test_api_bearer_tokens(client, web_db):
     login(client, "ana")
     with get_engine(url).connect() as conn:
         assert conn.scalar(sa.select(sa.func.count()).select_from(WebSession)) == 1
+
+
+def test_checked_cookies_still_expire_and_forgeries_fail(monkeypatch):
+    """read_cookie keeps cookies whose signature it checked, but checks their age on every use."""
+    import time
+
+    from gmrd.web.security import read_cookie, sign_cookie
+
+    cookie = sign_cookie("secret-a", "token-1")
+    assert read_cookie("secret-a", cookie) == read_cookie("secret-a", cookie) == "token-1"
+    assert read_cookie("secret-b", cookie) is None, "another key"
+    assert read_cookie("secret-a", cookie[:-2] + ("AA" if cookie[-2:] != "AA" else "BB")) is None
+    later = time.time() + 3601
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert read_cookie("secret-a", cookie, max_age=3600) is None, "expired although checked before"
+    assert read_cookie("secret-a", cookie, max_age=7200) == "token-1"
