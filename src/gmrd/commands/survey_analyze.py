@@ -10,15 +10,8 @@ import typer
 
 from gmrd.commands.common import err_console, print_json, reporting_errors
 from gmrd.errors import InputError
-from gmrd.survey.analyze import AnalysisResult, analyze
-from gmrd.survey.load import load_survey
-from gmrd.survey.load_config import AnalysisConfig, read_config
-
-
-def run_analysis(data: Path, config: AnalysisConfig) -> AnalysisResult:
-    """Load the data the configuration describes and analyse it."""
-    survey = load_survey(data, files=config.files or None, keys=config.keys, orphans=config.orphans)  # type: ignore[arg-type]
-    return analyze(survey, config)
+from gmrd.survey.analyze import analyze_path
+from gmrd.survey.load_config import read_config
 
 
 def survey_analyze(
@@ -33,7 +26,7 @@ def survey_analyze(
     design-based, with an HTML (and PDF) report."""
     with reporting_errors():
         settings = read_config(config)
-        result = run_analysis(data, settings)
+        result = analyze_path(data, settings)
         for message in result.warnings:
             err_console.print(f"warning: {message}")
         if report is not None or pdf is not None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -23,7 +24,7 @@ from gmrd.survey.analyze_frames import child_frame, respondent_frame, scale_item
 from gmrd.survey.compare import rao_scott, ttest
 from gmrd.survey.design import SurveyDesign
 from gmrd.survey.estimators import Estimate, by, mean, proportion, total
-from gmrd.survey.load import SurveyData
+from gmrd.survey.load import SurveyData, load_survey
 from gmrd.survey.load_config import AnalysisConfig, DesignSpec
 from gmrd.survey.reliability import cronbach_alpha
 
@@ -309,3 +310,9 @@ def _flag(data: SurveyData, migrant: str) -> np.ndarray:
 
     return migrant_flag(data, migrant).to_numpy()
 
+
+def analyze_path(data: Path, config: AnalysisConfig) -> AnalysisResult:
+    """Load the survey at ``data`` (folder of linked files, ODK/Kobo export or one file) as the
+    configuration describes, and :func:`analyze` it."""
+    survey = load_survey(data, files=config.files or None, keys=config.keys, orphans=config.orphans)  # type: ignore[arg-type]
+    return analyze(survey, config)

@@ -17,7 +17,7 @@ import pytest
 from fastapi import HTTPException
 from webdata import csrf_of, login
 
-from gmrd.commands.survey_analyze import run_analysis
+from gmrd.survey.analyze import analyze_path
 from gmrd.errors import InputError
 from gmrd.survey.load_config import parse_config, read_config
 from gmrd.survey.pilot.files import generate_pilot
@@ -64,7 +64,7 @@ def _alert(html: str) -> str:
 
 def test_curator_sees_the_estimates_of_analyze_and_downloads_the_report(client, pilot):
     folder, archive = pilot
-    expected = run_analysis(folder, read_config(CONFIG))
+    expected = analyze_path(folder, read_config(CONFIG))
     login(client, "carl")
     form = client.get("/survey")
     assert form.status_code == 200 and 'href="/survey"' in form.text and 'name="config"' in form.text
@@ -105,7 +105,7 @@ def test_curator_sees_the_estimates_of_analyze_and_downloads_the_report(client, 
 
 def test_without_configuration_the_defaults_apply_with_a_warning(client, pilot):
     folder, archive = pilot
-    expected = run_analysis(folder, parse_config({}))
+    expected = analyze_path(folder, parse_config({}))
     login(client, "carl")
     page = _post(client, csrf_of(client.get("/survey").text), "pilot-a.zip", archive)
     assert page.status_code == 200, _alert(page.text)

@@ -36,16 +36,15 @@ from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from gmrd.commands.survey_analyze import run_analysis
 from gmrd.errors import GmrdError, InputError
 from gmrd.ingest.limits import check_input
-from gmrd.survey.analyze import AnalysisResult
+from gmrd.survey.analyze import AnalysisResult, analyze_path
 from gmrd.survey.load import DEFAULT_FILES
 from gmrd.survey.load_config import AnalysisConfig, parse_config, read_config
 from gmrd.survey.report import chart_specs, format_number, format_percent, render_html, result_document
 from gmrd.web.auth import Principal
 from gmrd.web.deps import CSRF, curator
-from gmrd.web.pages.upload import CHUNK, safe_filename
+from gmrd.web.pages.upload import CHUNK, safe_filename, save_upload
 from gmrd.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -71,17 +70,6 @@ def results_root() -> Path:
     if stat.S_ISLNK(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
         raise GmrdError(f"the survey results folder {root} is not private to this account: remove it")
     return root
-
-
-async def save_upload(upload: UploadFile, path: Path, limit: int) -> None:
-    """Write an uploaded file in chunks; 413 as soon as it passes ``limit`` bytes."""
-    size = 0
-    with path.open("wb") as out:
-        while block := await upload.read(CHUNK):
-            size += len(block)
-            if size > limit:
-                raise HTTPException(413, f"{path.name}: the file is over the upload limit of {limit:,} bytes")
-            out.write(block)
 
 
 def _linked_members(archive: zipfile.ZipFile, config: AnalysisConfig) -> list[zipfile.ZipInfo] | None:
@@ -140,7 +128,7 @@ class Analysis:
 def analyze_upload(data: Path, config_path: Path | None, work: Path, owner: str) -> Analysis:
     """Read the configuration (or take the defaults), load and analyse the data, store the downloads."""
     config = read_config(config_path) if config_path else parse_config({}, "default configuration")
-    result = run_analysis(survey_input(data, config, work / "data"), config)
+    result = analyze_path(survey_input(data, config, work / "data"), config)
     token = store_result(owner, render_html(result), result_document(result))
     charts = {name: [_finite(spec) for spec in specs] for name, specs in chart_specs(result).items()}
     return Analysis(result, config_path is None, charts, view_tables(result), token)

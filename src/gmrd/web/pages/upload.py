@@ -28,6 +28,17 @@ def safe_filename(name: str) -> str:
     return cleaned[:200] or "upload.csv"
 
 
+async def save_upload(upload: UploadFile, path: Path, limit: int) -> None:
+    """Write an uploaded file in chunks; 413 as soon as it passes ``limit`` bytes."""
+    size = 0
+    with path.open("wb") as out:
+        while block := await upload.read(CHUNK):
+            size += len(block)
+            if size > limit:
+                raise HTTPException(413, f"{path.name}: the file is over the upload limit of {limit:,} bytes")
+            out.write(block)
+
+
 def verification_runner():  # type: ignore[no-untyped-def]
     """gmrd.verify.run.verify, if the verification package is installed in this tree."""
     try:
@@ -62,13 +73,7 @@ async def upload(request: Request, file: UploadFile = File(...), user: Principal
     name = safe_filename(file.filename or "upload.csv")
     with tempfile.TemporaryDirectory(prefix="gmrd-upload-") as tmp:
         path = Path(tmp) / name
-        size = 0
-        with path.open("wb") as out:
-            while block := await file.read(CHUNK):
-                size += len(block)
-                if size > limit:
-                    raise HTTPException(413, f"{name}: the file is over the upload limit of {limit:,} bytes")
-                out.write(block)
+        await save_upload(file, path, limit)
         error = None
         report = None
         try:
