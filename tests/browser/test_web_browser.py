@@ -55,3 +55,47 @@ def test_partner_visit(server, browser, webdata, tmp_path):
     assert page.url.startswith(server + "/login")
     assert problems == [], problems
     context.close()
+
+
+def test_curator_analyses_a_survey(server, browser, webdata, tmp_path):
+    """Upload a zipped pilot survey with its configuration, see the report's charts drawn, download
+    the full report (issue 6, point 10)."""
+    import zipfile
+    from pathlib import Path
+
+    from gmrd.survey.pilot.files import generate_pilot
+
+    folder = tmp_path / "pilot"
+    generate_pilot("A", folder, fmt="sav")
+    data = tmp_path / "pilot.zip"
+    with zipfile.ZipFile(data, "w") as archive:
+        for path in sorted(folder.glob("*.sav")):
+            archive.write(path, path.name)
+    config = Path(__file__).resolve().parents[2] / "examples" / "survey.yaml"
+
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.goto(server + "/survey")
+    page.fill("#name", "carl")
+    page.fill("#password", webdata.PASSWORDS["carl"])
+    page.click("button[type=submit]")
+    page.wait_for_url(server + "/survey")
+    page.set_input_files("#data", str(data))
+    page.set_input_files("#config", str(config))
+    with page.expect_navigation(timeout=180_000):
+        page.click("form[action='/survey'] button[type=submit]")
+    assert page.locator("#left-behind").count() == 1, page.inner_text("main")[:2000]
+    page.wait_for_selector("#left_behind-chart-1[data-rendered=true] svg.main-svg", timeout=20_000)
+    assert page.locator(".plot[data-rendered=true]").count() == page.locator(".plot").count() >= 3
+    assert page.locator("#left-behind tbody tr").count() > 3
+    page.screenshot(path=str(tmp_path / "survey.png"), full_page=True)
+    with page.expect_download() as info:
+        page.click("text=full report (HTML)")
+    saved = tmp_path / "report.html"
+    info.value.save_as(saved)
+    assert "Children left behind" in saved.read_text(encoding="utf-8")
+    assert problems == [], problems
+    context.close()
