@@ -35,7 +35,9 @@ async def read_conn(request: Request) -> AsyncIterator[Connection]:
 
 
 def _open_identified(request: Request) -> Connection:
-    conn = engine(request).connect()
+    # autocommit: a page only reads, and each statement sees the newest committed data either way
+    # (READ COMMITTED; SQLite starts no transaction for reads), without BEGIN and ROLLBACK round trips
+    conn = engine(request).connect().execution_options(isolation_level="AUTOCOMMIT")
     try:
         request.state.principal = _principal(request, conn)
     except BaseException:
