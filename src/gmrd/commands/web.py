@@ -32,7 +32,7 @@ def serve(
             err_console.print("[red]GMRD_SECRET_KEY is the development default: set a long random secret "
                               "before serving beyond this machine[/red]")
         err_console.print(f"gmrd serving {get_engine().url.render_as_string()} at http://{host}:{port}/")
-    uvicorn.run("gmrd.web.app:create_app", factory=True, host=host, port=port, workers=workers,
+    uvicorn.run("gmrd.web.app:served_app", factory=True, host=host, port=port, workers=workers,
                 log_level="warning", access_log=False, proxy_headers=False)
 
 

@@ -92,14 +92,11 @@ def dimensions(conn: Connection, revision: sa.Row) -> dict[str, list]:
     return _dimensions.get(_key(conn, revision), lambda: queries.estimate_dimensions(conn, revision.id))
 
 
-def area_profile(conn: Connection, revision: sa.Row, area: int) -> tuple[tuple[sa.Row, ...], Profile]:
-    """One area's estimate rows in the revision and the profile built from them."""
-
-    def compute() -> tuple[tuple[sa.Row, ...], Profile]:
-        rows = tuple(queries.estimate_rows(conn, revision.id, areas=(area,)))
-        return rows, build_profile(rows)
-
-    return _profiles.get(("profile", area, *_key(conn, revision)), compute)
+def area_profile(conn: Connection, revision: sa.Row, area: int) -> Profile:
+    """The profile built from one area's estimates in the revision (the rows themselves are not kept:
+    a full corpus has millions, and every object kept lengthens the garbage collector's full passes)."""
+    return _profiles.get(("profile", area, *_key(conn, revision)),
+                         lambda: build_profile(queries.estimate_rows(conn, revision.id, areas=(area,))))
 
 
 def per_area(conn: Connection, revision: sa.Row, area: int, kind: str, compute: Callable[[], T]) -> T:

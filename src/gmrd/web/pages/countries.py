@@ -45,13 +45,14 @@ def country_profile(request: Request, code: DbId, format: str | None = None, tab
     if not is_known(code):
         raise HTTPException(404, f"no country or area has the M49 code {code}")
     revision = cache.revision(conn)
-    rows, profile = cache.area_profile(conn, revision, code) if revision else ((), build_profile([]))
+    profile = cache.area_profile(conn, revision, code) if revision else build_profile([])
     slug = f"gmrd-{code:03d}"
     if format:
         if table == "sources":
             src = _sources_frame(queries.country_sources(conn, code))
             return table_response(f"{slug}-sources", format, lambda: src,
                                   lambda: rows_sdmx(src, "GMRD:SOURCES(1.0)", "cells"))
+        rows = queries.estimate_rows(conn, revision.id, areas=(code,)) if revision else []
         frame = pd.DataFrame(rows, columns=queries.ESTIMATE_COLUMNS)
         return table_response(f"{slug}-estimates", format, lambda: estimates_table(frame),
                               lambda: estimates_sdmx(frame))
