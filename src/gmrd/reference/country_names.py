@@ -11,11 +11,16 @@ one; a name that two entries of the same layer claim is ambiguous and is an erro
    without qualifiers ("other", "former", "and", directions …), and their answer is mapped through
    our table (so coco's mapping of Czechoslovakia to Czechia or of old Sudan to 729 never applies).
 
-Labels are compared after :func:`gmrd.reference.normalize.key` (case, accents, punctuation,
-whitespace, "the"). A few structural rules apply before giving up: "Korea, Republic of" is also
-tried as "Republic of Korea"; "X (Y)" as X; "A: B" as B ("Channel Islands: Guernsey"); bilingual
-"A-B" or "A / B" when both parts resolve to the same code; "Former X" only to a historical state
-(or to X's predecessor, Sudan 736). Nothing is ever matched by similarity.
+Labels are compared after :func:`country_key` (case, accents, punctuation, whitespace, "the",
+abbreviated words from ``data/country_abbreviations.csv``), once UTF-8 read as Windows-1252 is
+repaired ("PerÃƒÂº"). A few structural rules apply before giving up: "Korea, Republic of" is also
+tried as "Republic of Korea"; "X (Y)" as X or as "X, Y"; "A: B" as B ("Channel Islands: Guernsey");
+bilingual "A-B" or "A / B" when the parts that resolve give one code and the others are made of
+words of that area's names ("Polska Rzeczpospolita-Poland"); "Former X" only to a historical state (or to
+X's predecessor, Sudan 736). Then :class:`gmrd.reference.name_rules.WordReader` reads the label
+word by word: a name beside words of its own names, with or without a separator, and words cut
+short ("St Kitts & Nev"), each only when exactly one area fits; two names side by side are an
+error. Nothing is ever matched by similarity.
 
 Dates: names whose meaning changed resolve for the reference date: "Sudan" before 9 July 2011 is
 736, from then on 729. Numeric codes are taken as given.
@@ -36,7 +41,8 @@ import pandas as pd
 
 from gmrd.errors import UnknownCountry
 from gmrd.reference.countries import Country, _by_code, countries
-from gmrd.reference.normalize import clean, fix_mojibake, key
+from gmrd.reference.name_rules import REFUSED, WordReader, repair_mojibake
+from gmrd.reference.normalize import clean, key
 
 LANGUAGES = ("es", "fr", "pt", "pt_BR", "de", "it", "nl", "ja", "ru", "tr", "pl", "sv", "da", "nb_NO",
              "ca", "uk")
@@ -57,17 +63,21 @@ _IGNORABLE_PAREN = re.compile(r"[A-Za-z]{2}|the|country|country of|republic of|r
 ORIGIN_TOTAL, ORIGIN_OTHER, ORIGIN_UNKNOWN = 0, 2003, 9999999
 
 
-_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "rep": "republic", "repub": "republic", "dem": "democratic",
-                  "fed": "federated", "is": "islands", "isl": "islands", "isls": "islands", "terr": "territory",
-                  "sar": "sar", "peoples": "peoples", "d": "d"}
+@cache
+def _abbreviations() -> dict[str, str]:
+    """Abbreviated words and what they stand for (``data/country_abbreviations.csv``)."""
+    path = resources.files("gmrd.reference").joinpath("data/country_abbreviations.csv")
+    with path.open(encoding="utf-8") as fh:
+        table = pd.read_csv(fh, keep_default_na=False, comment="#")
+    return dict(zip(table["abbreviation"], table["expansion"]))
 
 
 def country_key(label: object) -> str:
     """The key names are matched on: :func:`normalize.key` after joining apostrophes ("d'Ivoire" →
-    "divoire") and spelled-out initials ("U.S.S.R." → "ussr"), expanding common abbreviations
-    ("St." → "saint", "Rep." → "republic", "Is" → "islands") and dropping the article "the"."""
+    "divoire") and spelled-out initials ("U.S.S.R." → "ussr"), dropping the article "the" and
+    expanding abbreviated words ("St." → "saint", "Is" → "islands", "F. S." → "federated states")."""
     text = re.sub(r"(?<=\w)['’‘ʼ`](?=\w)", "", clean(label))
-    words = [_ABBREVIATIONS.get(w, w) for w in key(text).split() if w != "the"]
+    words = [w for w in key(text).split() if w != "the"]
     out: list[str] = []
     run: list[str] = []
     for w in words + [""]:
@@ -79,7 +89,8 @@ def country_key(label: object) -> str:
             run = []
         if w:
             out.append(w)
-    return " ".join(out)
+    abbreviations = _abbreviations()
+    return " ".join(abbreviations.get(w, w) for w in out)
 
 
 @cache
@@ -165,6 +176,12 @@ class CountryResolver:
         self._use_coco = use_coco
         self._layers = _layers()
         self._refused = _refusals()
+        names: dict[str, set[int]] = {}
+        for layer in self._layers:
+            for k, found in layer.items():
+                names.setdefault(k, found)
+        iso = {str(x).casefold() for c in _by_code().values() for x in (c.iso3, c.iso2) if x}
+        self._words = WordReader(names, iso, self._refused, self._exact, _QUALIFIERS | {"in"})
         self._m49: dict[int, int] = {}
         for c in sorted(_by_code().values(), key=_geographic_first):
             if c.m49 is not None:
@@ -219,7 +236,7 @@ class CountryResolver:
             raise UnknownCountry(f"missing or invalid country: {label!r}")
         if isinstance(label, (int, np.integer, float, np.floating)):
             return self._number(label)
-        text = clean(fix_mojibake(str(label)))
+        text = clean(repair_mojibake(str(label)).replace("\u00b4", "'"))  # "People´s" → "People's"
         if re.fullmatch(r"\s*\d{1,9}(\.0+)?\s*", str(label), flags=re.ASCII):
             return self._number(float(text))
         if not text:
@@ -296,16 +313,36 @@ class CountryResolver:
             inner_text = paren.group(2).strip()
             if not inner_text or _IGNORABLE_PAREN.fullmatch(inner_text):
                 return self._name(outer, depth + 1)
+            # "Iran (Islamic Republic of)" as "Iran, Islamic Republic of": brackets for a comma.
+            code = self._exact(country_key(f"{outer} {inner_text}"))
+            if code is not None and code != REFUSED:
+                return code
             return self._agreeing([outer, inner_text], depth)
         parts = [p for p in text.split("-") if p.strip()]
         if len(parts) > 1:
-            return self._agreeing(parts, depth)
-        return self._coco_suggestion(k, text)
+            return self._agreeing(parts, depth) or self._words.read(_variants(text, k))
+        return self._words.read(_variants(text, k)) or self._coco_suggestion(k, text)
 
     def _agreeing(self, parts: list[str], depth: int) -> int | None:
-        """The code all parts resolve to ("Avusturya-Austria"), or None if any differs or fails."""
-        codes = {self._name(p, depth + 1) for p in parts}
-        return codes.pop() if len(codes) == 1 and None not in codes else None
+        """The one code of a label in parts ("Avusturya-Austria"): every part that resolves gives
+        it, and every other part is :meth:`WordReader.vouched` for it ("Polska Rzeczpospolita-Poland")."""
+        codes = [self._name(p, depth + 1) for p in parts]
+        found = set(codes) - {None}
+        if len(found) != 1:
+            return None
+        code = found.pop()
+        others = [country_key(p).split() for p, c in zip(parts, codes) if c is None]
+        return code if all(self._words.vouched(words, code) for words in others) else None
+
+    def _exact(self, k: str) -> int | None:
+        """The code of a key by the name tables alone; :data:`REFUSED` for a refused name, None for
+        an unknown or ambiguous one."""
+        if k in self._refused:
+            return REFUSED
+        try:
+            return self._lookup(k)
+        except UnknownCountry:
+            return None
 
     def _coco_suggestion(self, k: str, text: str) -> int | None:
         if not self._use_coco or set(k.split()) & _QUALIFIERS or not re.fullmatch(r"[a-z' ]+", k):
