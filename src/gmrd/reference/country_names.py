@@ -41,8 +41,8 @@ import pandas as pd
 
 from gmrd.errors import UnknownCountry
 from gmrd.reference.countries import Country, _by_code, countries
-from gmrd.reference.name_rules import REFUSED, WordReader, repair_mojibake
-from gmrd.reference.normalize import clean, key
+from gmrd.reference.name_rules import REFUSED, WordReader
+from gmrd.reference.normalize import clean, key, repair_mojibake
 
 LANGUAGES = ("es", "fr", "pt", "pt_BR", "de", "it", "nl", "ja", "ru", "tr", "pl", "sv", "da", "nb_NO",
              "ca", "uk")

@@ -1,11 +1,7 @@
 """General rules for country labels that no name table holds verbatim: mis-decoded UTF-8, words cut
 short, and bilingual labels. Each rule is exact (words are equal, or one begins the other; nothing is
-scored by similarity) and a label it reads in two ways is left unresolved.
-
-References
-----------
-.. [1] WHATWG, Encoding Standard, index windows-1252 (https://encoding.spec.whatwg.org/): bytes
-       0x81, 0x8D, 0x8F, 0x90 and 0x9D decode to the C1 controls U+0081 … U+009D, as in Latin-1.
+scored by similarity) and a label it reads in two ways is left unresolved. Mis-decoded UTF-8 is
+repaired before any rule (:func:`gmrd.reference.normalize.repair_mojibake`).
 """
 
 from __future__ import annotations
@@ -18,51 +14,6 @@ from gmrd.errors import UnknownCountry
 from gmrd.reference.countries import _by_code
 
 REFUSED = -1  # stands for a name that must not resolve (``data/country_refusals.csv``)
-
-
-def repair_mojibake(text: str, rounds: int = 3) -> str:
-    """UTF-8 text that was decoded as Windows-1252 or Latin-1, once or more, decoded right.
-
-    Each round maps every character back to its Windows-1252 byte [1]_ (a C1 control to its Latin-1
-    byte) and decodes the bytes as strict UTF-8. A round that cannot do so stops the repair, so
-    ordinary text is returned unchanged: "Réunion" is not valid UTF-8 as Windows-1252 bytes, and
-    "Türkei", the second round's result for "TÃƒÂ¼rkei", is not either.
-
-    Examples
-    --------
-    >>> repair_mojibake("RÃ©union"), repair_mojibake("TÃƒÂ¼rkei"), repair_mojibake("DiÄŸer")
-    ('Réunion', 'Türkei', 'Diğer')
-    >>> repair_mojibake("Réunion"), repair_mojibake("Côte d’Ivoire"), repair_mojibake("Россия")
-    ('Réunion', 'Côte d’Ivoire', 'Россия')
-    """
-    for _ in range(rounds):
-        raw = _windows_1252_bytes(text)
-        if raw is None:
-            break
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            break
-    return text
-
-
-def _windows_1252_bytes(text: str) -> bytes | None:
-    """The bytes a Windows-1252 (or Latin-1) decoder read as ``text``; None for ASCII or other text."""
-    if text.isascii():
-        return None
-    try:
-        return text.encode("cp1252")
-    except UnicodeEncodeError:
-        out = bytearray()
-        for ch in text:
-            if ord(ch) < 0x100:
-                out.append(ord(ch))
-            else:
-                try:
-                    out += ch.encode("cp1252")
-                except UnicodeEncodeError:
-                    return None
-        return bytes(out)
 
 
 class WordReader:

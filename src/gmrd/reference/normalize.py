@@ -18,14 +18,54 @@ def clean(label: object) -> str:
     return _WS.sub(" ", text.translate(_APOSTROPHES).translate(_DASHES).translate(_SPACES)).strip()
 
 
-def fix_mojibake(text: str) -> str:
-    """Undo UTF-8 text that was decoded as Latin-1 ("RÃ©union" → "Réunion"); other text is unchanged."""
-    if "Ã" not in text and "Â" not in text:
-        return text
+def repair_mojibake(text: str, rounds: int = 3) -> str:
+    """UTF-8 text that was decoded as Windows-1252 or Latin-1, once or more, decoded right.
+
+    Each round maps every character back to its Windows-1252 byte [1]_ (a C1 control to its Latin-1
+    byte) and decodes the bytes as strict UTF-8. A round that cannot do so stops the repair, so
+    ordinary text is returned unchanged: "Réunion" is not valid UTF-8 as Windows-1252 bytes, and
+    "Türkei", the second round's result for "TÃƒÂ¼rkei", is not either.
+
+    References
+    ----------
+    .. [1] WHATWG, Encoding Standard, index windows-1252 (https://encoding.spec.whatwg.org/): bytes
+           0x81, 0x8D, 0x8F, 0x90 and 0x9D decode to the C1 controls U+0081 … U+009D, as in Latin-1.
+
+    Examples
+    --------
+    >>> repair_mojibake("RÃ©union"), repair_mojibake("TÃƒÂ¼rkei"), repair_mojibake("DiÄŸer")
+    ('Réunion', 'Türkei', 'Diğer')
+    >>> repair_mojibake("Réunion"), repair_mojibake("Côte d’Ivoire"), repair_mojibake("Россия")
+    ('Réunion', 'Côte d’Ivoire', 'Россия')
+    """
+    for _ in range(rounds):
+        raw = _windows_1252_bytes(text)
+        if raw is None:
+            break
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            break
+    return text
+
+
+def _windows_1252_bytes(text: str) -> bytes | None:
+    """The bytes a Windows-1252 (or Latin-1) decoder read as ``text``; None for ASCII or other text."""
+    if text.isascii():
+        return None
     try:
-        return text.encode("cp1252").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        return text
+        return text.encode("cp1252")
+    except UnicodeEncodeError:
+        out = bytearray()
+        for ch in text:
+            if ord(ch) < 0x100:
+                out.append(ord(ch))
+            else:
+                try:
+                    out += ch.encode("cp1252")
+                except UnicodeEncodeError:
+                    return None
+        return bytes(out)
 
 
 def strip_accents(text: str) -> str:
@@ -40,6 +80,6 @@ def strip_accents(text: str) -> str:
 
 def key(label: object) -> str:
     """The matching key: lower case, no accents, punctuation as spaces, '&' as 'and', single spaces."""
-    text = strip_accents(fix_mojibake(clean(label))).casefold()
+    text = strip_accents(clean(repair_mojibake(str(label)))).casefold()
     text = text.replace("&", " and ").replace("ß", "ss")
     return _WS.sub(" ", _PUNCT.sub(" ", text)).strip()

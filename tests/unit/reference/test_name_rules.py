@@ -12,7 +12,7 @@ import pytest
 
 from gmrd.errors import UnknownCountry
 from gmrd.reference.country_names import CountryResolver, _abbreviations, country_key, resolve_country
-from gmrd.reference.name_rules import repair_mojibake
+from gmrd.reference.normalize import repair_mojibake
 
 
 def _mangled(text: str, rounds: int, codec: str = "cp1252") -> str:
