@@ -23,6 +23,10 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
     cur.close()
 
 
+#: connections a PostgreSQL engine keeps open (created on demand), and how many more it may open briefly
+POOL_SIZE, POOL_OVERFLOW = 20, 10
+
+
 @lru_cache(maxsize=8)
 def engine_for(url: str) -> Engine:
     """One engine per URL; SQLite files get their folder created and WAL mode."""
@@ -35,7 +39,10 @@ def engine_for(url: str) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    return sa.create_engine(url, pool_pre_ping=True)
+    # A web worker serves up to ~20 requests at once, each on a connection of its own: a pool that
+    # keeps fewer would close and reopen server connections (a PostgreSQL backend process each) on
+    # every request beyond it. The pool opens connections only when needed.
+    return sa.create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
 
 
 def get_engine(url: str | None = None) -> Engine:
