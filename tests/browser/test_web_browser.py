@@ -10,12 +10,18 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
-def test_partner_visit(server, browser, webdata, tmp_path):
+def _watched_page(browser):
+    """A new context (downloads allowed), its page, and the list its console errors and page errors go to."""
     context = browser.new_context(accept_downloads=True)
     page = context.new_page()
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(str(e)))
+    return context, page, problems
+
+
+def test_partner_visit(server, browser, webdata, tmp_path):
+    context, page, problems = _watched_page(browser)
 
     page.goto(server + "/countries/218")
     assert page.url.startswith(server + "/login?next=")
@@ -73,11 +79,7 @@ def test_curator_analyses_a_survey(server, browser, webdata, tmp_path):
             archive.write(path, path.name)
     config = Path(__file__).resolve().parents[2] / "examples" / "survey.yaml"
 
-    context = browser.new_context(accept_downloads=True)
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(str(e)))
+    context, page, problems = _watched_page(browser)
     page.goto(server + "/survey")
     page.fill("#name", "carl")
     page.fill("#password", webdata.PASSWORDS["carl"])
