@@ -151,15 +151,19 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def result_tables(result: AnalysisResult) -> dict[str, pd.DataFrame]:
+    """The estimate tables of an analysis by name (as in ``--json`` and the downloads)."""
+    return {"left_behind": result.left_behind, "group_means": result.group_means,
+            "comparisons": result.comparisons, "remittances": result.remittances,
+            "reliability": result.reliability}
+
+
 def result_document(result: AnalysisResult) -> dict[str, Any]:
     """The estimates as one JSON document (``--json``): design summary, warnings and each table as a
     list of rows (NaN as null)."""
-    tables = {"left_behind": result.left_behind, "group_means": result.group_means,
-              "comparisons": result.comparisons, "remittances": result.remittances,
-              "reliability": result.reliability}
     return {"design": result.design, "warnings": list(result.warnings),
             **{name: [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
-               for name, frame in tables.items()}}
+               for name, frame in result_tables(result).items()}}
 
 
 def write_report(result: AnalysisResult, path: Path) -> Path:

@@ -13,16 +13,17 @@ import time
 import zipfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from fastapi import HTTPException
 from webdata import csrf_of, login
 
-from gmrd.survey.analyze import analyze_path
 from gmrd.errors import InputError
+from gmrd.survey.analyze import analyze_path
 from gmrd.survey.load_config import parse_config, read_config
 from gmrd.survey.pilot.files import generate_pilot
 from gmrd.survey.report import result_document
-from gmrd.web.pages.survey import KEEP_SECONDS, store_result, stored_file, survey_input
+from gmrd.web.pages.survey import KEEP_SECONDS, TABLES, store_result, stored_file, survey_input
 
 ROOT = Path(__file__).resolve().parents[3]
 CONFIG = ROOT / "examples" / "survey.yaml"
@@ -88,14 +89,23 @@ def test_curator_sees_the_estimates_of_analyze_and_downloads_the_report(client, 
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
 
     links = re.findall(r'href="(/survey/results/[^"]+)"', html)
-    assert [link.rsplit("/", 1)[1] for link in links] == ["report.html", "estimates.json"]
+    assert [link.rsplit("/", 1)[1] for link in links] == [
+        "report.html", "estimates.xlsx", "estimates.json", "left_behind.csv", "group_means.csv", "comparisons.csv",
+        "remittances.csv", "reliability.csv"]
     report = client.get(links[0])
     assert report.status_code == 200 and report.headers["content-disposition"].startswith("attachment")
     assert "Children left behind: pilot survey, Country A" in report.text and "Plotly" in report.text
     assert f"{100 * share.estimate:.1f}" in report.text
-    estimates = client.get(links[1])
+    estimates = client.get(links[2])
     assert estimates.headers["content-disposition"].startswith("attachment")
     assert estimates.json() == json.loads(json.dumps(result_document(expected)))  # as `--json` prints it
+    workbook = pd.read_excel(io.BytesIO(client.get(links[1]).content), sheet_name=None)
+    assert list(workbook) == ["left_behind", "group_means", "comparisons", "remittances", "reliability"]
+    lb_csv = pd.read_csv(io.StringIO(client.get(links[3]).text))
+    for table in (workbook["left_behind"], lb_csv):
+        row = table[(table["indicator"] == "lb_any") & (table["domain"] == "All") & (table["statistic"] == "share")
+                    & (table["group"] == "All children 0-17")]
+        assert abs(row["estimate"].iloc[0] - share.estimate) < 1e-12
 
     client.cookies.clear()
     assert client.get(links[0]).headers["location"].startswith("/login")
@@ -172,7 +182,8 @@ def test_zip_members_are_unpacked_flat_and_bombs_refused(tmp_path):
 
 
 def test_stored_results_expire():
-    token = store_result("carl", "<p>report</p>", {"left_behind": []})
+    tables = {name: pd.DataFrame({"x": [1]}) for name in TABLES}
+    token = store_result("carl", "<p>report</p>", {"left_behind": []}, tables)
     path = stored_file(token, "report.html", "carl")
     assert path.read_text() == "<p>report</p>"
     for wrong in ((token, "report.html", "ada"), (token, "owner", "carl"), ("../" + token[3:], "report.html", "carl")):
@@ -183,5 +194,5 @@ def test_stored_results_expire():
     os.utime(path.parent, (old, old))
     with pytest.raises(HTTPException):
         stored_file(token, "report.html", "carl")
-    store_result("carl", "<p>next</p>", {})  # each new result removes the expired ones
+    store_result("carl", "<p>next</p>", {}, tables)  # each new result removes the expired ones
     assert not path.parent.exists()

@@ -37,11 +37,13 @@ from fastapi.responses import FileResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from gmrd.errors import GmrdError, InputError
+from gmrd.export.cells import neutralise, write_table
 from gmrd.ingest.limits import check_input
 from gmrd.survey.analyze import AnalysisResult, analyze_path
 from gmrd.survey.load import DEFAULT_FILES
 from gmrd.survey.load_config import AnalysisConfig, parse_config, read_config
-from gmrd.survey.report import chart_specs, format_number, format_percent, render_html, result_document
+from gmrd.survey.report import (chart_specs, format_number, format_percent, render_html, result_document,
+                                result_tables)
 from gmrd.web.auth import Principal
 from gmrd.web.deps import CSRF, curator
 from gmrd.web.pages.upload import CHUNK, safe_filename, save_upload
@@ -54,7 +56,11 @@ CONFIG_LIMIT = 1 << 20
 """Largest accepted configuration file (a survey.yaml is a few kilobytes)."""
 DATA_SUFFIXES = (".zip", ".xlsx", ".sav", ".zsav", ".dta", ".csv")
 LINKED_SUFFIXES = (".sav", ".zsav", ".dta", ".csv")
-DOWNLOADS = {"report.html": "text/html; charset=utf-8", "estimates.json": "application/json"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TABLES = ("left_behind", "group_means", "comparisons", "remittances", "reliability")
+"""The estimate tables (:func:`gmrd.survey.report.result_tables`), each also a CSV download."""
+DOWNLOADS = {"report.html": "text/html; charset=utf-8", "estimates.json": "application/json",
+             "estimates.xlsx": XLSX, **{f"{name}.csv": "text/csv; charset=utf-8" for name in TABLES}}
 TOKEN = re.compile(r"[A-Za-z0-9_-]{24}")
 """A result token: ``secrets.token_urlsafe(18)``."""
 
@@ -129,13 +135,15 @@ def analyze_upload(data: Path, config_path: Path | None, work: Path, owner: str)
     """Read the configuration (or take the defaults), load and analyse the data, store the downloads."""
     config = read_config(config_path) if config_path else parse_config({}, "default configuration")
     result = analyze_path(survey_input(data, config, work / "data"), config)
-    token = store_result(owner, render_html(result), result_document(result))
+    token = store_result(owner, render_html(result), result_document(result), result_tables(result))
     charts = {name: [_finite(spec) for spec in specs] for name, specs in chart_specs(result).items()}
     return Analysis(result, config_path is None, charts, view_tables(result), token)
 
 
-def store_result(owner: str, html: str, document: dict[str, Any]) -> str:
-    """Write the downloads of one analysis under a new random token (removing expired ones first)."""
+def store_result(owner: str, html: str, document: dict[str, Any], tables: dict[str, pd.DataFrame]) -> str:
+    """Write the downloads of one analysis under a new random token (removing expired ones first): the
+    report, the estimates as JSON, each table as CSV and all of them as one workbook (a sheet each);
+    spreadsheet formulas are neutralised (:mod:`gmrd.export.cells`)."""
     root = results_root()
     now = time.time()
     for old in root.iterdir():
@@ -150,6 +158,10 @@ def store_result(owner: str, html: str, document: dict[str, Any]) -> str:
     folder.mkdir(mode=0o700)
     (folder / "report.html").write_text(html, encoding="utf-8")
     (folder / "estimates.json").write_text(json.dumps(document, default=str, allow_nan=False), encoding="utf-8")
+    with pd.ExcelWriter(folder / "estimates.xlsx", engine="openpyxl") as workbook:
+        for name in TABLES:
+            write_table([tables[name]], folder / f"{name}.csv", "csv")
+            neutralise(tables[name]).to_excel(workbook, sheet_name=name, index=False)
     (folder / "owner").write_text(owner, encoding="utf-8")  # last: a folder without it is not served
     return token
 
