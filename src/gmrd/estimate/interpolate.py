@@ -189,7 +189,7 @@ def _extrapolate(mask: npt.NDArray[np.bool_], anchor: IntArray, forward: bool, s
         o = np.where(has, other, anchor)
         with np.errstate(divide="ignore", invalid="ignore"):
             rate = np.log(values[o] / va) / (t[o] - ta)
-        ok = has & np.isfinite(rate)
+        ok = has & np.isfinite(rate) & mask  # cells outside the mask are computed, then discarded
         result = np.where(ok, va * np.exp(np.where(ok, rate, 0.0) * dt), share)
     return np.where(single, share, result)
 
