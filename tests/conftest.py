@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from unavailable import unavailable
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -20,9 +21,7 @@ def refdata() -> Path:
     path = reference_data_dir()
     if not path.is_dir():
         message = f"reference data folder {path} not found (set GMRD_REFERENCE_DATA)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable(message)
     return path
 
 
@@ -61,9 +60,7 @@ def db_url(request, tmp_path, monkeypatch):
     else:
         problem = _postgres_available()
         if problem:
-            if os.environ.get("CI"):
-                pytest.fail(problem)
-            pytest.skip(problem)
+            unavailable(problem)
         name = f"t_{uuid.uuid4().hex[:16]}"
         with engine_for(POSTGRES_URL).begin() as conn:
             conn.execute(sa.text(f"CREATE SCHEMA {name}"))

@@ -17,17 +17,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from unavailable import unavailable
 
 CHROMIUM = os.environ.get("GMRD_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 WEBDATA = Path(__file__).resolve().parents[1] / "integration" / "web" / "webdata.py"
-
-
-def _unavailable(message: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 def _webdata():
@@ -84,9 +79,9 @@ def browser():
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _unavailable("playwright is not installed (pip install playwright)")
+        unavailable("playwright is not installed (pip install playwright)")
     if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
-        _unavailable(f"chromium not found at {CHROMIUM} (apt-get install chromium)")
+        unavailable(f"chromium not found at {CHROMIUM} (apt-get install chromium)")
     with sync_playwright() as p:
         instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield instance
