@@ -170,18 +170,7 @@ def mean_groups(design: SurveyDesign, y: str, groups: np.ndarray, n_groups: int,
     .. [2] Binder, D. A. (1983). On the variances of asymptotically normal estimators from complex
        surveys. International Statistical Review 51, 279-292 (linearized scores).
     """
-    groups, y0 = _usable(design, numeric_column(design, y), groups)
-    w_units, wy_units, n = _weighted_sums(design, y0, groups, n_groups)
-    present = w_units > 0
-    total_w = w_units.sum(axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        value = wy_units.sum(axis=0) / total_w
-        variance = variance_from_totals((wy_units - w_units * value) / total_w, design, present)
-    effect = None
-    if deff:
-        s2 = _element_variance(groups, n_groups, design.weights, y0, value, total_w, n)
-        effect = _deff(np.diag(variance), s2, n, total_w, np.ones(n_groups))
-    return _finish(value, variance, domain_degrees_of_freedom(design, present), effect, n)
+    return _linear_groups(design, y, groups, n_groups, deff=deff, total=False)
 
 
 def total_groups(design: SurveyDesign, y: str, groups: np.ndarray, n_groups: int, *,
@@ -197,17 +186,26 @@ def total_groups(design: SurveyDesign, y: str, groups: np.ndarray, n_groups: int
     .. [3] Horvitz, D. G. and Thompson, D. J. (1952). Journal of the American Statistical
        Association 47, 663-685.
     """
+    return _linear_groups(design, y, groups, n_groups, deff=deff, total=True)
+
+
+def _linear_groups(design: SurveyDesign, y: str, groups: np.ndarray, n_groups: int, *, deff: bool,
+                   total: bool) -> list[Estimate]:
+    """Means (scores w (y - mean) / sum w) or totals (scores w y) of ``y`` per group, with the design
+    effect against simple random sampling of the same size (see :func:`mean_groups`, :func:`total_groups`)."""
     groups, y0 = _usable(design, numeric_column(design, y), groups)
     w_units, wy_units, n = _weighted_sums(design, y0, groups, n_groups)
     present = w_units > 0
     total_w = w_units.sum(axis=0)
-    value = wy_units.sum(axis=0)
-    variance = variance_from_totals(wy_units, design, present)
-    effect = None
-    if deff:
-        with np.errstate(invalid="ignore", divide="ignore"):
-            s2 = _element_variance(groups, n_groups, design.weights, y0, value / total_w, total_w, n)
-        effect = _deff(np.diag(variance), s2, n, total_w, total_w)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = wy_units.sum(axis=0) / total_w
+        value = wy_units.sum(axis=0) if total else mean
+        variance = variance_from_totals(wy_units if total else (wy_units - w_units * mean) / total_w, design,
+                                        present)
+        effect = None
+        if deff:
+            s2 = _element_variance(groups, n_groups, design.weights, y0, mean, total_w, n)
+            effect = _deff(np.diag(variance), s2, n, total_w, total_w if total else np.ones(n_groups))
     return _finish(value, variance, domain_degrees_of_freedom(design, present), effect, n)
 
 
