@@ -23,9 +23,9 @@ import threading
 import time
 from pathlib import Path
 
-from benchmarks.common import POSTGRES, ROOT, write_result
+from benchmarks.common import ROOT, write_result
 from benchmarks.loadgen import rss_mb, run_load, worker_rss_mb
-from benchmarks.web_latency import CLIENTS, areas_with_estimates, load, login_cookie, start_server
+from benchmarks.web_latency import CLIENTS, areas_with_estimates, corpus_url, load, login_cookie, start_server
 
 SAMPLE_SECONDS = 10
 
@@ -107,16 +107,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--keep", type=Path, default=ROOT / "var" / "bench-web")
     args = parser.parse_args(argv)
     args.keep.mkdir(parents=True, exist_ok=True)
-    if args.backend == "sqlite":
-        url = f"sqlite:///{args.keep / 'corpus.sqlite'}"
-    else:
-        import sqlalchemy as sa
-
-        from gmrd.db.engine import engine_for
-
-        with engine_for(POSTGRES).begin() as conn:
-            conn.execute(sa.text("CREATE SCHEMA IF NOT EXISTS bench_web"))
-        url = f"{POSTGRES}?options=-csearch_path%3Dbench_web"
+    url = corpus_url(args.backend, args.keep)
     print(f"{args.backend}: loading (skipped when already loaded)", file=sys.stderr)
     load(url)
     r = soak(url, args.seconds, args.workers, 8790)

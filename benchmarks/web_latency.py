@@ -66,6 +66,20 @@ def load(url: str) -> dict[str, float]:
     return seconds
 
 
+def corpus_url(backend: str, keep: Path) -> str:
+    """The benchmark database with the corpus: a SQLite file in ``keep``, or the PostgreSQL schema
+    bench_web (created if missing); both kept between runs so that loading happens once."""
+    if backend == "sqlite":
+        return f"sqlite:///{keep / 'corpus.sqlite'}"
+    import sqlalchemy as sa
+
+    from gmrd.db.engine import engine_for
+
+    with engine_for(POSTGRES).begin() as conn:
+        conn.execute(sa.text("CREATE SCHEMA IF NOT EXISTS bench_web"))
+    return f"{POSTGRES}?options=-csearch_path%3Dbench_web"
+
+
 def areas_with_estimates(url: str) -> list[int]:
     from gmrd.db import queries
     from gmrd.db.engine import get_engine
@@ -150,16 +164,7 @@ def main(argv: list[str]) -> None:
     args.keep.mkdir(parents=True, exist_ok=True)
     results = {}
     for i, backend in enumerate(args.backend or ["sqlite", "postgresql"]):
-        if backend == "sqlite":
-            url = f"sqlite:///{args.keep / 'corpus.sqlite'}"
-        else:
-            import sqlalchemy as sa
-
-            from gmrd.db.engine import engine_for
-
-            with engine_for(POSTGRES).begin() as conn:
-                conn.execute(sa.text("CREATE SCHEMA IF NOT EXISTS bench_web"))
-            url = f"{POSTGRES}?options=-csearch_path%3Dbench_web"
+        url = corpus_url(backend, args.keep)
         print(f"{backend}: loading", file=sys.stderr)
         steps = load(url)
         results[backend] = {"load_seconds": steps, **measure(url, args.seconds, args.workers, 8700 + i)}
