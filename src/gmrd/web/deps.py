@@ -68,12 +68,8 @@ def current_principal(request: Request) -> Principal | None:
     """The logged-in user of this request (session cookie, or for /api a bearer token), cached per request."""
     if hasattr(request.state, "principal"):
         return request.state.principal
-    shared = getattr(request.state, "conn", None)
-    if shared is not None:
-        principal = _principal(request, shared)
-    else:
-        with engine(request).connect() as conn:
-            principal = _principal(request, conn)
+    with engine(request).connect() as conn:  # a request without read_conn (which looks the user up)
+        principal = _principal(request, conn)
     request.state.principal = principal
     return principal
 

@@ -12,13 +12,13 @@ import functools
 import hashlib
 import hmac
 import secrets
-import threading
 import time
-from collections import OrderedDict
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from gmrd.web.cache import LRU
 
 SESSION_COOKIE = "gmrd_session"
 PRESESSION_COOKIE = "gmrd_pre"
@@ -82,10 +82,8 @@ def _serializer(secret: str) -> URLSafeTimedSerializer:
 
 #: cookies whose signature was checked: (secret, cookie) → (value, signing time); the age is checked on
 #: every use, so a cookie still expires on time. Every page view checks its cookie: this saves an HMAC,
-#: base64 and JSON decoding per view. Only valid cookies are kept; at most 4,096 (LRU).
-_checked: OrderedDict[tuple[str, str], tuple[object, float]] = OrderedDict()
-_checked_lock = threading.Lock()
-_CHECKED_MAX = 4096
+#: base64 and JSON decoding per view. Only valid cookies are kept (a forged one raises before storing).
+_checked = LRU(4096)
 
 
 def sign_cookie(secret: str, value: str) -> str:
@@ -96,22 +94,15 @@ def read_cookie(secret: str, signed: str | None, max_age: int = SESSION_MAX_AGE)
     """The value of a cookie signed with :func:`sign_cookie`, or None if absent, forged or expired."""
     if not signed:
         return None
-    key = (secret, signed)
-    with _checked_lock:
-        found = _checked.get(key)
-        if found is not None:
-            _checked.move_to_end(key)
-    if found is None:
-        try:
-            value, signed_at = _serializer(secret).loads(signed, return_timestamp=True)
-        except BadSignature:
-            return None
-        found = (value, signed_at.timestamp())
-        with _checked_lock:
-            _checked[key] = found
-            while len(_checked) > _CHECKED_MAX:
-                _checked.popitem(last=False)
-    value, signed_at_ts = found
+
+    def check() -> tuple[object, float]:
+        value, signed_at = _serializer(secret).loads(signed, return_timestamp=True)
+        return value, signed_at.timestamp()
+
+    try:
+        value, signed_at_ts = _checked.get((secret, signed), check)
+    except BadSignature:
+        return None
     if not 0 <= time.time() - signed_at_ts <= max_age:
         return None
     return value if isinstance(value, str) else None
