@@ -1,11 +1,12 @@
 """Build the demo's small extract in data/ from UN DESA's published files (run once by a maintainer).
 
-``python -m gmrd.demo.extract SHARED_UN_IMS_DIR DATA_DIR`` writes, for the destinations of
-:mod:`gmrd.demo.plan` only:
+``python -m gmrd.demo.extract SHARED_UN_IMS_DIR DATA_DIR`` writes:
 
-* ``un_ims2020_age_sex.csv`` — rows of ims2020_age_sex_destination_wide.csv, unchanged;
-* ``un_ims2020_table1.csv`` — Table 1 of undesa_pd_2020_ims_stock_by_sex_and_destination.xlsx
-  (Location code, area, Type of data, both sexes / males / females 1990 … 2020);
+* ``un_ims2020_age_sex.csv`` — rows of ims2020_age_sex_destination_wide.csv for the destinations of
+  :mod:`gmrd.demo.plan`, unchanged;
+* ``un_ims2020_table1.csv`` — Table 1 of undesa_pd_2020_ims_stock_by_sex_and_destination.xlsx for every
+  country or area (Location code, area, Type of data, both sexes / males / females 1990 … 2020; the
+  demo's last-resort "estimate" source, see :func:`gmrd.demo.writers.write_published_estimates`);
 * ``un_ims2019_origin.csv`` — UN_MigrantStockByOriginAndDestination_2019_clean.csv in long form
   (year, destination code and name, origin, persons), non-zero cells of 2005, 2010 and 2015.
 
@@ -26,6 +27,7 @@ AGE_FILE = "un_ims2020_age_sex.csv"
 TABLE1_FILE = "un_ims2020_table1.csv"
 ORIGIN_FILE = "un_ims2019_origin.csv"
 ORIGIN_YEARS = (2005, 2010, 2015)
+AGGREGATE_CODES = 900  # Table 1's location codes from 900 on are the world, regions and groups
 
 
 def extract(un_ims: Path, data: Path) -> None:
@@ -35,7 +37,7 @@ def extract(un_ims: Path, data: Path) -> None:
 
     t1 = pd.read_excel(un_ims / "undesa_pd_2020_ims_stock_by_sex_and_destination.xlsx", sheet_name="Table 1",
                        header=10)
-    t1 = t1[t1["Location code"].isin(DESTINATIONS)]
+    t1 = t1[t1["Location code"] < AGGREGATE_CODES]
     years = [c for c in t1.columns if isinstance(c, int)][:7]  # 1990 … 2020; the blocks repeat them
     first = list(t1.columns).index(years[0])
     out = []

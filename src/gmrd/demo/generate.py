@@ -1,8 +1,9 @@
 """Generate the demo's census-like input files from published UN DESA estimates.
 
 ``python -m gmrd.demo.generate OUT [--seed N]`` writes one file per table of :mod:`gmrd.demo.plan`
-(canonical CSV, wide CSV, wide XLSX), a second copy of one source with a conflicting value, and
-``manifest.json`` listing every table's derivation and every deliberately injected error.
+(canonical CSV, wide CSV, wide XLSX), a second copy of one source with a conflicting value, UN DESA's
+published totals of every country as last-resort ``estimate`` sources, and ``manifest.json`` listing
+every table's derivation and every deliberately injected error.
 Seeded and deterministic: the same seed gives byte-identical files. Reads only the project's data/.
 """
 
@@ -19,7 +20,7 @@ from gmrd.demo.manifest import GeneratedTable, InjectedError, Manifest
 from gmrd.demo.plan import PLANS
 from gmrd.demo.published import CITATION_2019, CITATION_2020, Published, load_published
 from gmrd.demo.tables import Table, build_table
-from gmrd.demo.writers import write_table
+from gmrd.demo.writers import write_published_estimates, write_table
 
 DEFAULT_SEED = 2020
 LICENCE = "CC BY 3.0 IGO (http://creativecommons.org/licenses/by/3.0/igo/)"
@@ -55,6 +56,7 @@ def generate_demo_files(out_dir: Path, seed: int = DEFAULT_SEED, *, data: Path |
     write_table(twin, out_dir, stem=twin_name.removesuffix(".csv"))
     manifest.tables.append(_describe(twin, twin_name, None))
     manifest.errors.extend(errors)
+    manifest.published.append(write_published_estimates(pub.table1, out_dir, CITATION_2020).name)
     manifest.write(out_dir)
     return manifest
 

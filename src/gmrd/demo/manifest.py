@@ -52,14 +52,15 @@ class Manifest:
     licence: str
     tables: list[GeneratedTable] = field(default_factory=list)
     errors: list[InjectedError] = field(default_factory=list)
+    published: list[str] = field(default_factory=list)  # files of published estimates, copied as they are
 
     @property
     def files(self) -> list[str]:
-        return sorted({t.file for t in self.tables})
+        return sorted({t.file for t in self.tables} | set(self.published))
 
     def to_dict(self) -> dict[str, Any]:
         return {"seed": self.seed, "citation": self.citation, "licence": self.licence, "files": self.files,
-                "tables": [asdict(t) for t in self.tables], "errors": [asdict(e) for e in self.errors]}
+                "published": self.published, "tables": [asdict(t) for t in self.tables], "errors": [asdict(e) for e in self.errors]}
 
     def write(self, folder: Path) -> Path:
         path = folder / MANIFEST_FILE
@@ -70,4 +71,5 @@ class Manifest:
     def read(cls, path: Path) -> Manifest:
         raw = json.loads(path.read_text(encoding="utf-8"))
         return cls(raw["seed"], raw["citation"], raw["licence"],
-                   [GeneratedTable(**t) for t in raw["tables"]], [InjectedError(**e) for e in raw["errors"]])
+                   [GeneratedTable(**t) for t in raw["tables"]], [InjectedError(**e) for e in raw["errors"]],
+                   list(raw.get("published", [])))

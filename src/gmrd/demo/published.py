@@ -45,7 +45,8 @@ class Published:
 
 def load_published(folder: Path | None = None) -> Published:
     folder = folder or data_dir()
-    return Published(pd.read_csv(folder / AGE_FILE), pd.read_csv(folder / TABLE1_FILE),
+    table1 = pd.read_csv(folder / TABLE1_FILE, na_values=[".."], keep_default_na=False)  # ".." = not available
+    return Published(pd.read_csv(folder / AGE_FILE), table1,
                      pd.read_csv(folder / ORIGIN_FILE))
 
 

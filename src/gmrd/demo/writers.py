@@ -14,6 +14,7 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
+import pandas as pd
 from openpyxl import Workbook
 
 from gmrd.demo.plan import SEX_LABELS, TablePlan
@@ -25,6 +26,10 @@ CONCEPT_WORDS = {"foreign_born": "foreign-born", "foreign_citizens": "foreign ci
 PROVENANCE = ("Demo table derived from United Nations Department of Economic and Social Affairs, "
               "Population Division (2020), International Migrant Stock 2020 (CC BY 3.0 IGO).")
 FIXED_TIME = datetime(2020, 1, 1)
+PUBLISHED_FILE = "un_ims2020_published_estimates.csv"
+PUBLISHED_TITLE = "International Migrant Stock 2020: published estimates (last resort)"
+PUBLISHED_NOTE = ("UN DESA's own estimates (Table 1), not a census: gmrd uses an 'estimate' source only "
+                  "where no census, register or survey of the country lies within 2.5 years")
 
 
 def write_table(table: Table, out_dir: Path, *, stem: str | None = None, date_text: str | None = None) -> Path:
@@ -50,6 +55,28 @@ def _canonical(table: Table, path: Path, day: str) -> Path:
                          "total" if cell.age == TOTAL else cell.age,
                          "total" if cell.origin == TOTAL else cell.origin, int(cell.value),
                          plan.source_title, plan.citation, ""])
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    return path
+
+
+def write_published_estimates(table1: pd.DataFrame, out_dir: Path, citation: str) -> Path:
+    """UN DESA's published totals (IMS 2020 Table 1, every country, 1 July 1990 … 2020, by sex) as one
+    canonical CSV of ``estimate`` sources: the demo's last resort for countries without a census table.
+
+    The concept is foreign citizens where the Type of data says C, else foreign-born; values the workbook
+    marks as not available (``..``) are left out.
+    """
+    years = [c for c in table1.columns if c.isdigit()]
+    long = table1.melt(id_vars=["LocID", "type_of_data", "sex"], value_vars=years, var_name="year")
+    long = long.dropna(subset=["value"]).sort_values(["LocID", "year", "sex"], kind="stable")
+    concept = long["type_of_data"].str.split().str[0].map({"C": "foreign_citizens"}).fillna("foreign_born")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CANONICAL_HEADER)
+    for row, kind in zip(long.itertuples(), concept):
+        writer.writerow([row.LocID, f"{row.year}-07-01", "estimate", kind, row.sex, "total", "total",
+                         int(row.value), PUBLISHED_TITLE, citation, PUBLISHED_NOTE])
+    path = out_dir / PUBLISHED_FILE
     path.write_text(buffer.getvalue(), encoding="utf-8")
     return path
 

@@ -152,3 +152,26 @@ def test_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert main([str(tmp_path / "cli"), "--seed", "3"]) == 0
     assert (tmp_path / "cli" / "manifest.json").is_file()
     assert "injected errors" in capsys.readouterr().err
+
+
+def test_published_estimates_are_table1_of_every_country(refdata: Path, demo: tuple[Path, Manifest],
+                                                          records: dict[str, pd.DataFrame]) -> None:
+    """The last-resort 'estimate' file holds IMS 2020 Table 1 (both sexes, males, females, 1990-2020) of the
+    235 countries and areas unchanged, as the workbook publishes them (issue 12, point 13); 3 areas have no
+    published value (``..``: Taiwan, Saint Barthélemy, Saint Martin)."""
+    _, manifest = demo
+    assert manifest.published == ["un_ims2020_published_estimates.csv"]
+    frame = records[manifest.published[0]]
+    assert set(frame["source_type"]) == {"estimate"}
+    book = pd.read_excel(refdata / "un_ims" / "undesa_pd_2020_ims_stock_by_sex_and_destination.xlsx",
+                         sheet_name="Table 1", header=10)
+    book = book[book["Location code"] < 900].set_index("Location code")
+    assert len(book) == 235 and frame["country_code"].nunique() == 232
+    years = [c for c in book.columns if isinstance(c, int)][:7]
+    for sex, block in ((0, 0), (1, 1), (2, 2)):
+        part = frame[frame["sex"] == sex]
+        got = part.set_index(["country_code", part["reference_date"].astype(str).str[:4].astype(int)])["value"]
+        start = list(book.columns).index(years[0]) + 7 * block
+        published = book.iloc[:, start:start + 7].set_axis(years, axis=1).apply(pd.to_numeric, errors="coerce")
+        expected = published.stack().rename("value")
+        assert got.sort_index().astype(float).equals(expected.sort_index().astype(float))
