@@ -89,9 +89,11 @@ def compare_display(frame: pd.DataFrame, shares_a: dict[tuple[int, int], float],
         return [width_text(v, lo, hi) for v, lo, hi in zip(frame[f"value_{side}"], frame[f"lower_{side}"],
                                                            frame[f"upper_{side}"])]
 
-    shown = frame.drop(columns=["flags_a", "flags_b", "lower_a", "upper_a", "lower_b", "upper_b"])
-    return shown.assign(interval_width_a=widths("a"), interval_width_b=widths("b"),
-                        how_made_a=words("a", shares_a), how_made_b=words("b", shares_b))
+    return pd.DataFrame({
+        "Area": frame["area_name"], "Year": frame["year"], "Sex": frame["sex"], "Age": frame["age"],
+        "Value A": frame["value_a"], "Value B": frame["value_b"], "Difference (B − A)": frame["difference"],
+        "Change %": frame["percent"], "Interval width A": widths("a"), "Interval width B": widths("b"),
+        "How A was made": words("a", shares_a), "How B was made": words("b", shares_b)})
 
 
 @router.get("/revisions")
