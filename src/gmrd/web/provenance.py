@@ -3,6 +3,7 @@ type of data of each country (:mod:`gmrd.export.provenance`), computed once per 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -22,7 +23,7 @@ class Provenance:
     def share(self, area: int, year: int | None = None) -> float | None:
         """The imputed share of ``area`` in ``year`` (default: the latest year); None where unknown."""
         found = self.shares.get((int(area), int(year if year is not None else self.latest or 0)))
-        return None if found is None or found != found else found
+        return None if found is None or math.isnan(found) else found
 
 
 def build_provenance(totals: pd.DataFrame) -> Provenance:

@@ -32,8 +32,8 @@ def width_text(value: float | None, lower: float | None, upper: float | None) ->
 def how_made(area_code: int, flags: object, imputed_share: float | None) -> str:
     """An estimate's flags in words; for an aggregate, the share of it that is imputed."""
     if is_aggregate(area_code):
-        share = "" if imputed_share is None or imputed_share != imputed_share else \
-            f"; {100 * imputed_share:.0f} % imputed (no data)"
+        share = "" if imputed_share is None or pd.isna(imputed_share) else \
+            f"; imputed (no data): {100 * imputed_share:.0f} % of all ages"
         return "sum of countries" + share
     return flag_words(flags)
 

@@ -7,8 +7,16 @@ from __future__ import annotations
 import pandas as pd
 
 from gmrd.export.estimates import COLUMNS, export_table, to_sdmx_csv
-from gmrd.export.provenance import (data_type, data_types, export_flags, flag_words, imputed_shares, obs_status,
-                                    split_flags, whole_persons)
+from gmrd.export.provenance import (
+    data_type,
+    data_types,
+    export_flags,
+    flag_words,
+    imputed_shares,
+    obs_status,
+    split_flags,
+    whole_persons,
+)
 
 
 def _rows() -> pd.DataFrame:

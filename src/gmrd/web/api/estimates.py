@@ -93,7 +93,7 @@ def _estimates_body(request: Request, conn: Connection, q: EstimateQuery, limit:
 
 def _persons(value: float | None) -> int | None:
     """A number of persons as a whole number; JSON has no NaN or infinity: such a value is null."""
-    return None if value is None or not math.isfinite(value) else int(round(value))
+    return None if value is None or not math.isfinite(value) else round(value)
 
 
 def _share(value: float | None) -> float | None:

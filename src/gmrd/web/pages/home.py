@@ -13,8 +13,8 @@ from gmrd.web.auth import Principal
 from gmrd.web.deps import partner, read_conn
 from gmrd.web.downloads import estimates_sdmx, table_response
 from gmrd.web.labels import REGIONS, WORLD, area_name
-from gmrd.web.render import render
 from gmrd.web.provenance import Provenance
+from gmrd.web.render import render
 from gmrd.web.tables import DISPLAY_NUMERIC, estimates_display, estimates_table, width_text
 
 router = APIRouter(include_in_schema=False)
