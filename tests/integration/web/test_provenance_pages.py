@@ -87,6 +87,8 @@ def test_country_pages_and_list_show_type_of_data(client):
     listing = client.get("/countries").text
     assert re.search(r'/countries/218">Ecuador</a>.*?<abbr title="foreign-born, refugees added">B R</abbr>',
                      listing, flags=re.DOTALL)
+    assert re.search(r'/countries/904">Latin America and the Caribbean</a>.*?<td>19 % imputed</td>', listing,
+                     flags=re.DOTALL)
     assert re.search(r'/countries/170">Colombia</a>.*?<abbr title="imputed \(no data\)">I</abbr>', listing,
                      flags=re.DOTALL)
 

@@ -35,10 +35,11 @@ def country_list(request: Request, user: Principal = Depends(partner),
     counts = queries.source_counts_by_country(conn)
     revision = cache.revision(conn)
     with_estimates = set(cache.dimensions(conn, revision)["areas"]) if revision else set()
-    types = cache.provenance(conn, revision).types if revision else {}
-    areas = [(code, name, kind, counts.get(code, 0), code in with_estimates, types.get(code, ""))
+    provenance = cache.provenance(conn, revision) if revision else Provenance()
+    areas = [(code, name, kind, counts.get(code, 0), code in with_estimates, provenance.types.get(code, ""),
+              provenance.share(code) if is_aggregate(code) else None)
              for code, name, kind in area_choices() if counts.get(code) or code in with_estimates]
-    return render(request, "countries.html", areas=areas, revision=revision)
+    return render(request, "countries.html", areas=areas, revision=revision, latest=provenance.latest)
 
 
 @router.get("/countries/{code}")
