@@ -55,8 +55,9 @@ def test_home_says_what_share_of_world_and_regions_is_imputed(client):
     page = client.get("/").text
     notice = page.split('id="imputed-share"', 1)[1].split("</p>", 1)[0]
     assert "<strong>1 %</strong> of the world's" in notice and "2020" in notice
-    region_rows = re.findall(r"<tr><td>(?:<a [^>]+>)?([^<]+)(?:</a>)?</td><td>2020</td>(.*?)</tr>",
-                             page.split("Migrant stock by region", 1)[1].split("</table>", 1)[0], flags=re.DOTALL)
+    table = page.split("Migrant stock by region", 1)[1].split("</table>", 1)[0]
+    region_rows = re.findall(r"<tr><td>(?:<a [^>]+>)?([^<]+)(?:</a>)?</td><td>2020</td>(.*?)</tr>", table,
+                             flags=re.DOTALL)
     shares = {name: re.findall(r'<td class="n">(\d+ %)</td>', rest) for name, rest in region_rows}
     assert shares["World"] == ["20 %", "1 %"]
     assert shares["Latin America and the Caribbean"] == ["20 %", "19 %"]
