@@ -1,5 +1,7 @@
 """A partner's visit in a real browser: log in, filter tabulations, open a country, see its chart,
-download a CSV and check it, log out. No console errors (so no Content-Security-Policy violations)."""
+download a CSV and check it, log out. No console errors (so no Content-Security-Policy violations).
+Every page with a chart is checked for drawn traces with data points (issue 12 point 8), and the
+interval charts for drawn shaded bands."""
 
 from __future__ import annotations
 
@@ -18,6 +20,35 @@ def _watched_page(browser):
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(str(e)))
     return context, page, problems
+
+
+#: for each chart of the page: its id, its traces (name, fill, number of points with x and y) and the
+#: shaded areas plotly drew (SVG fill paths with a path)
+CHART_STATE = """() => Array.from(document.querySelectorAll('div.plot')).map(el => ({
+  id: el.id, rendered: el.getAttribute('data-rendered') === 'true',
+  traces: (el.data || []).map(t => ({name: t.name || '', fill: t.fill || '',
+    points: (t.x || []).filter((x, i) => x !== null && t.y && t.y[i] !== null
+                                         && t.y[i] !== undefined).length})),
+  fills: Array.from(el.querySelectorAll('.scatterlayer path.js-fill'))
+    .filter(p => (p.getAttribute('d') || '').length > 10).length}))"""
+
+
+def charts_drawn(page, bands: tuple[str, ...] = ()) -> list[dict]:
+    """Wait until every chart of the page is drawn; assert each has traces and every trace has data
+    points, and that each chart in ``bands`` has a band trace per line whose shaded area is drawn."""
+    page.wait_for_function("() => Array.from(document.querySelectorAll('div.plot'))"
+                           ".every(el => el.getAttribute('data-rendered') === 'true')", timeout=20_000)
+    state = page.evaluate(CHART_STATE)
+    assert state, f"no chart on {page.url}"
+    for chart in state:
+        assert chart["rendered"] and chart["traces"], (page.url, chart)
+        assert all(t["points"] > 0 for t in chart["traces"]), (page.url, chart)
+    for chart in (c for c in state if c["id"] in bands):
+        lines = [t for t in chart["traces"] if t["fill"] != "toself"]
+        shaded = [t for t in chart["traces"] if t["fill"] == "toself"]
+        assert len(shaded) == len(lines) >= 1 and chart["fills"] >= len(shaded), (page.url, chart)
+    assert {c["id"] for c in state} >= set(bands), (page.url, state)
+    return state
 
 
 def test_partner_visit(server, browser, webdata, tmp_path):
@@ -42,6 +73,7 @@ def test_partner_visit(server, browser, webdata, tmp_path):
     page.wait_for_selector("#series-chart[data-rendered=true] svg.main-svg", timeout=20_000)
     page.wait_for_selector("#pyramid-chart[data-rendered=true] svg.main-svg", timeout=20_000)
     assert page.locator("#series-chart .scatterlayer .trace").count() >= 3
+    assert {c["id"] for c in charts_drawn(page, bands=("series-chart",))} == {"series-chart", "pyramid-chart"}
     page.screenshot(path=str(tmp_path / "country.png"), full_page=True)
 
     with page.expect_download() as info:
@@ -50,10 +82,18 @@ def test_partner_visit(server, browser, webdata, tmp_path):
     info.value.save_as(saved)
     with saved.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    assert rows and set(rows[0]) == {"revision", "area_code", "area_name", "year", "sex", "age", "value", "lower",
-                                     "upper"}
+    assert rows and set(rows[0]) == {"revision", "area_code", "area_name", "origin_code", "origin_name",
+                                     "year", "sex", "age", "value", "lower", "upper", "flags"}
     assert {r["area_name"] for r in rows} == {"Ecuador"}
     assert {"0-17", "0-19", "total"} <= {r["age"] for r in rows}
+
+    page.goto(server + "/")
+    assert {c["id"] for c in charts_drawn(page, bands=("world-chart",))} == {"world-chart", "region-chart"}
+    page.goto(server + "/estimates")
+    assert [c["id"] for c in charts_drawn(page, bands=("estimates-chart",))] == ["estimates-chart"]
+    page.goto(server + "/estimates?area=218&area=170&age=0-17&sex=female")
+    chart = charts_drawn(page, bands=("estimates-chart",))[0]
+    assert [t["points"] for t in chart["traces"]] == [6, 3, 6, 3], chart
 
     page.click("header >> text=Log out")
     page.wait_for_url(server + "/login")
@@ -92,6 +132,7 @@ def test_curator_analyses_a_survey(server, browser, webdata, tmp_path):
     assert page.locator("#left-behind").count() == 1, page.inner_text("main")[:2000]
     page.wait_for_selector("#left_behind-chart-1[data-rendered=true] svg.main-svg", timeout=20_000)
     assert page.locator(".plot[data-rendered=true]").count() == page.locator(".plot").count() >= 3
+    assert len(charts_drawn(page)) >= 3
     assert page.locator("#left-behind tbody tr").count() > 3
     page.screenshot(path=str(tmp_path / "survey.png"), full_page=True)
     with page.expect_download() as info:

@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection
 
 from gmrd.db import queries
 from gmrd.web.profile import Profile, build_profile
+from gmrd.web.provenance import Provenance, build_provenance
 
 T = TypeVar("T")
 
@@ -104,6 +105,15 @@ def per_area(conn: Connection, revision: sa.Row, area: int, kind: str, compute: 
     return _profiles.get((kind, area, *_key(conn, revision)), compute)
 
 
+_provenances = LRU(8)
+
+
+def provenance(conn: Connection, revision: sa.Row) -> Provenance:
+    """The imputed shares and types of data of the revision (:func:`gmrd.web.provenance.build_provenance`)."""
+    return _provenances.get(_key(conn, revision), lambda: build_provenance(
+        queries.estimates(conn, revision.id, sexes=(0,), ages=((0, None),))))
+
+
 _answers = LRU(1024)
 #: answers larger than this are not kept (recomputed each time), so the answers take at most
 #: 1,024 × 32 KB = 32 MB per worker whatever the clients ask
@@ -149,5 +159,5 @@ def revision(conn: Connection, name: str | None = None) -> sa.Row | None:
 
 def clear() -> None:
     """Forget everything (tests; a worker never needs it)."""
-    for cache in (_manifests, _dimensions, _profiles, _answers, _versioned):
+    for cache in (_manifests, _dimensions, _profiles, _provenances, _answers, _versioned):
         cache.clear()

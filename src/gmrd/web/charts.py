@@ -70,5 +70,6 @@ def bars(names: list[str], groups: list[tuple[str, list[float]]], title: str, y_
 
 def _layout(title: str, x_title: str, y_title: str) -> dict[str, Any]:
     return {"title": {"text": title, "font": {"size": 15}}, "margin": {"l": 70, "r": 20, "t": 40, "b": 50},
-            "xaxis": {"title": {"text": x_title}}, "yaxis": {"title": {"text": y_title}, "rangemode": "tozero"},
+            "xaxis": {"title": {"text": x_title}, "automargin": True},
+            "yaxis": {"title": {"text": y_title}, "rangemode": "tozero", "automargin": True},
             "legend": {"orientation": "h", "y": -0.2}, "height": 360}

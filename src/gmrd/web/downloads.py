@@ -74,16 +74,11 @@ def rows_sdmx(frame: pd.DataFrame, dataflow: str, measure: str) -> pd.DataFrame:
 
 
 def estimates_sdmx(frame: pd.DataFrame) -> pd.DataFrame:
-    """Estimates (columns revision, area_code, year, sex, age_lo, age_hi, value, lower, upper) as SDMX-CSV."""
-    return pd.DataFrame({
-        "DATAFLOW": "GMRD:MIGRANT_STOCK(1.0)",
-        "REF_AREA": frame["area_code"].astype(int).map(lambda c: f"{c:03d}"),
-        "TIME_PERIOD": frame["year"].astype(int), "SEX": frame["sex"].map(SDMX_SEX),
-        "AGE": [sdmx_age(int(lo), None if pd.isna(hi) else int(hi))
-                for lo, hi in zip(frame["age_lo"], frame["age_hi"])],
-        "OBS_VALUE": frame["value"], "LOWER_BOUND": frame["lower"], "UPPER_BOUND": frame["upper"],
-        "REVISION": frame["revision"],
-    })
+    """Estimates (columns of :data:`gmrd.db.queries.ESTIMATE_COLUMNS`) as the SDMX-CSV of ``gmrd export``
+    (:func:`gmrd.export.estimates.to_sdmx_csv`: three-digit REF_AREA, OBS_STATUS and FLAGS)."""
+    from gmrd.export.estimates import export_table, to_sdmx_csv
+
+    return to_sdmx_csv(export_table(frame))
 
 
 def cells_sdmx(frame: pd.DataFrame) -> pd.DataFrame:

@@ -28,6 +28,14 @@ def area_name(code: int | None) -> str:
         return str(code)
 
 
+def is_aggregate(code: int) -> bool:
+    """Whether the area is the world, a region or another aggregate of countries."""
+    try:
+        return country(int(code)).is_aggregate
+    except UnknownCountry:
+        return False
+
+
 def age_name(lo: int, hi: int | None) -> str:
     """``0-4``, ``75+``, ``0-17``, ``total``, ``unknown``: the labels of the estimates CSV."""
     return age_label(int(lo), None if hi is None else int(hi))

@@ -1,6 +1,6 @@
 """The numbers of a country profile, computed from estimate rows in plain Python (fast per request).
 
-Pure functions: rows in (fields area_code, year, sex, age_lo, age_hi, value, lower, upper), tables out.
+Pure functions: rows in (fields area_code, year, sex, age_lo, age_hi, value, lower, upper, flags), tables out.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gmrd.web.labels import SEXES, age_name
+from gmrd.web.tables import how_made, width_text
 
 SERIES = (((0, None), "All ages"), ((0, 18), "Children 0-17"), ((0, 20), "Children and youth 0-19"))
 
@@ -51,7 +52,21 @@ def build_profile(rows: Sequence[Any]) -> Profile:
     return profile
 
 
-def series_rows(profile: Profile) -> list[tuple[str, int, str, float, float | None, float | None]]:
-    """The data of the time-series chart: (series, year, sex, value, lower, upper)."""
-    return [(title, r.year, SEXES[r.sex], r.value, r.lower, r.upper)
+SERIES_COLUMNS = ("series", "year", "sex", "value", "lower", "upper", "interval width", "how it was made")
+
+
+def series_rows(profile: Profile, area: int, shares: dict[tuple[int, int], float]
+                ) -> list[tuple[str, int, str, float, float | None, float | None, str, str]]:
+    """The data of the time-series chart (:data:`SERIES_COLUMNS`): series, year, sex, value, the interval,
+    its width and how the estimate was made (``shares``: imputed share of (area, year) for aggregates)."""
+    return [(title, r.year, SEXES[r.sex], r.value, r.lower, r.upper, width_text(r.value, r.lower, r.upper),
+             how_made(area, r.flags, shares.get((area, r.year))))
             for title, part in profile.series for r in part]
+
+
+def latest_total(profile: Profile) -> Any | None:
+    """The all-ages, both-sexes estimate of the latest year (a row with value, lower, upper, flags)."""
+    for title, part in profile.series:
+        if title == SERIES[0][1]:
+            return next((r for r in part if r.year == profile.latest), None)
+    return None

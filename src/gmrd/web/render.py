@@ -13,6 +13,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from gmrd.export.provenance import INTERVAL, data_type_words
 from gmrd.web import labels
 from gmrd.web.deps import csrf_basis, current_principal, secret
 from gmrd.web.security import csrf_token
@@ -21,7 +22,7 @@ templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 env = templates.env
 env.auto_reload = False  # templates ship with the package: no stat() of every template per render
 env.globals.update(area_name=labels.area_name, age_name=labels.age_name, concept_name=labels.concept_name,
-                   SEXES=labels.SEXES)
+                   SEXES=labels.SEXES, INTERVAL=INTERVAL, type_words=data_type_words)
 
 
 def _num(value: Any) -> str:

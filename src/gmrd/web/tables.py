@@ -7,22 +7,47 @@ from collections.abc import Iterable
 import pandas as pd
 import sqlalchemy as sa
 
-from gmrd.web.labels import SEXES, age_name, area_name, concept_name
+from gmrd.export.estimates import export_table
+from gmrd.export.provenance import INTERVAL, flag_words, relative_width
+from gmrd.web.labels import SEXES, age_name, area_name, concept_name, is_aggregate
 
-ESTIMATE_COLUMNS = ["revision", "area_code", "area_name", "year", "sex", "age", "value", "lower", "upper"]
+#: the columns of the estimates tables on pages (the downloads have the export columns)
+DISPLAY_COLUMNS = ["Area", "Year", "Sex", "Age", "Migrants", f"Lower ({INTERVAL})", "Upper", "Interval width",
+                   "How it was made"]
+DISPLAY_NUMERIC = ("Migrants", f"Lower ({INTERVAL})", "Upper")
 
 
 def estimates_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """Estimates in the columns of the estimates CSV (docs: revision, area_code, area_name, year, sex, age …)."""
+    """Estimates (columns of :data:`gmrd.db.queries.ESTIMATE_COLUMNS`) in the columns of the estimates CSV
+    of ``gmrd export`` (whole persons, ``;``-separated flags)."""
+    return export_table(frame)
+
+
+def width_text(value: float | None, lower: float | None, upper: float | None) -> str:
+    """The interval's width as a percentage of the value ("35 %"), empty where unknown."""
+    width = relative_width(value, lower, upper)
+    return "" if width is None else f"{100 * width:.0f} %" if width >= 0.01 else f"{100 * width:.1f} %"
+
+
+def how_made(area_code: int, flags: object, imputed_share: float | None) -> str:
+    """An estimate's flags in words; for an aggregate, the share of it that is imputed."""
+    if is_aggregate(area_code):
+        share = "" if imputed_share is None or pd.isna(imputed_share) else \
+            f"; imputed (no data): {100 * imputed_share:.0f} % of all ages"
+        return "sum of countries" + share
+    return flag_words(flags)
+
+
+def estimates_display(frame: pd.DataFrame, shares: dict[tuple[int, int], float]) -> pd.DataFrame:
+    """Estimates as the pages show them: names, labels, the interval, its width and how each was made
+    (``shares``: the imputed share of each (area, year), :func:`gmrd.web.cache.provenance`)."""
     names = {int(c): area_name(int(c)) for c in pd.unique(frame["area_code"])}
-    return pd.DataFrame({
-        "revision": frame["revision"], "area_code": frame["area_code"].astype(int),
-        "area_name": frame["area_code"].map(lambda c: names[int(c)]), "year": frame["year"].astype(int),
-        "sex": frame["sex"].map(SEXES),
-        "age": [age_name(int(lo), None if pd.isna(hi) else int(hi)) for lo, hi in zip(frame["age_lo"],
-                                                                                       frame["age_hi"])],
-        "value": frame["value"], "lower": frame["lower"], "upper": frame["upper"],
-    }, columns=ESTIMATE_COLUMNS)
+    rows = [(names[int(r.area_code)], int(r.year), SEXES[int(r.sex)],
+             age_name(int(r.age_lo), None if pd.isna(r.age_hi) else int(r.age_hi)), r.value, r.lower, r.upper,
+             width_text(r.value, r.lower, r.upper),
+             how_made(int(r.area_code), r.flags, shares.get((int(r.area_code), int(r.year)))))
+            for r in frame.itertuples(index=False)]
+    return pd.DataFrame(rows, columns=DISPLAY_COLUMNS)
 
 
 def tabulations_table(rows: Iterable[sa.Row]) -> pd.DataFrame:

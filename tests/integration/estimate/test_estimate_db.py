@@ -59,8 +59,9 @@ def test_estimate_export_compare(db_url: str, tmp_path: Path) -> None:
     done = runner.invoke(_app(), ["export", "estimates", "--format", "csv", "-o", str(out)])
     assert done.exit_code == 0, done.output
     table = pd.read_csv(out)
-    assert list(table.columns[:9]) == ["revision", "area_code", "area_name", "year", "sex", "age", "value",
-                                       "lower", "upper"]
+    assert list(table.columns) == ["revision", "area_code", "area_name", "origin_code", "origin_name", "year",
+                                   "sex", "age", "value", "lower", "upper", "flags"]
+    assert all(table[c].dtype.kind == "i" for c in ("value", "lower", "upper")), table.dtypes
     fr = table[(table.area_code == 250) & (table.sex == "both")].set_index(["year", "age"])["value"]
     # 2010 is a data point: the total is the census figure, the age groups add up to it
     assert abs(fr[(2010, "total")] - 7_500_000) < 1
@@ -73,8 +74,10 @@ def test_estimate_export_compare(db_url: str, tmp_path: Path) -> None:
 
     sdmx = tmp_path / "est.sdmx.csv"
     assert runner.invoke(_app(), ["export", "estimates", "--format", "sdmx-csv", "-o", str(sdmx)]).exit_code == 0
-    head = pd.read_csv(sdmx, nrows=5)
+    head = pd.read_csv(sdmx, dtype={"REF_AREA": str})
     assert list(head.columns[:6]) == ["DATAFLOW", "REF_AREA", "TIME_PERIOD", "SEX", "AGE", "OBS_VALUE"]
+    assert head["REF_AREA"].str.len().min() == 3 and "004" in set(head["REF_AREA"])
+    assert set(head["OBS_STATUS"]) == {"I", "E"} and head["FLAGS"].fillna("").str.contains(",").sum() == 0
 
     import_file(_long_file(tmp_path / "b.csv", 9_000_000.0, "NSO census, revised"), url=db_url)
     with get_engine(db_url).begin() as conn:

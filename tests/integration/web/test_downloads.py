@@ -38,18 +38,52 @@ def test_every_view_downloads_in_three_formats(client, web_db):
 
 
 def test_estimates_csv_contents(client):
+    """The page downloads have the export's columns: whole persons, flags ;-separated (issue 11 point 5)."""
     login(client, "ana")
     rows = _csv(client.get("/estimates?area=218&age=0-17&age=total&sex=both&year=2020&format=csv"))
-    assert list(rows[0]) == ["revision", "area_code", "area_name", "year", "sex", "age", "value", "lower", "upper"]
+    assert list(rows[0]) == ["revision", "area_code", "area_name", "origin_code", "origin_name", "year",
+                             "sex", "age", "value", "lower", "upper", "flags"]
     assert [(r["area_name"], r["year"], r["sex"], r["age"]) for r in rows] == [
         ("Ecuador", "2020", "both", "0-17"), ("Ecuador", "2020", "both", "total")]
-    total = float(rows[1]["value"])
-    assert float(rows[1]["lower"]) < total < float(rows[1]["upper"]) and float(rows[0]["value"]) < total
+    assert all(r[c].isdigit() for r in rows for c in ("value", "lower", "upper")), rows
+    total = int(rows[1]["value"])
+    assert int(rows[1]["lower"]) < total < int(rows[1]["upper"]) and int(rows[0]["value"]) < total
+    assert {r["flags"] for r in rows} == {"foreign_born;refugees_added;extrapolated"}
     sdmx = _csv(client.get("/estimates?area=218&age=0-17&sex=female&year=2020&format=sdmx-csv"))
-    assert sdmx == [{"DATAFLOW": "GMRD:MIGRANT_STOCK(1.0)", "REF_AREA": "218", "TIME_PERIOD": "2020",
+    assert sdmx == [{"DATAFLOW": "GMRD:DF_MIGRANT_STOCK(1.0)", "REF_AREA": "218", "TIME_PERIOD": "2020",
                      "SEX": "F", "AGE": "Y0T17", "OBS_VALUE": sdmx[0]["OBS_VALUE"],
                      "LOWER_BOUND": sdmx[0]["LOWER_BOUND"], "UPPER_BOUND": sdmx[0]["UPPER_BOUND"],
+                     "OBS_STATUS": "E", "FLAGS": "foreign_born;refugees_added;extrapolated",
                      "REVISION": "2025-test"}]
+    assert all(sdmx[0][c].isdigit() for c in ("OBS_VALUE", "LOWER_BOUND", "UPPER_BOUND"))
+
+
+@pytest.mark.parametrize("view", ["/?", "/countries/170?", "/estimates?area=170&area=900&",
+                                  "/countries/900?"])
+def test_every_estimates_download_carries_flags_and_whole_persons(client, view):
+    """Home, country profiles and the explorer: CSV with flags and integers, SDMX-CSV with OBS_STATUS
+    (I for imputed Colombia), FLAGS and three-digit REF_AREA."""
+    login(client, "ana")
+    rows = _csv(client.get(f"{view}format=csv"))
+    assert rows and all(r["value"].isdigit() and r["lower"].isdigit() and r["upper"].isdigit() for r in rows)
+    flags = {r["area_code"]: r["flags"] for r in rows}
+    assert flags.get("900", "") == "" and flags.get("170", "imputed;age_imputed;sex_imputed") == \
+        "imputed;age_imputed;sex_imputed"
+    sdmx = _csv(client.get(f"{view}format=sdmx-csv"))
+    assert all(len(r["REF_AREA"]) >= 3 and r["OBS_VALUE"].isdigit() for r in sdmx)
+    status = {(r["REF_AREA"], r["OBS_STATUS"], r["FLAGS"]) for r in sdmx}
+    assert status <= {("170", "I", "imputed;age_imputed;sex_imputed")} | {
+        (area, "E", "") for area in ("900", "903", "935", "908", "904", "905", "909")}
+
+
+def test_revision_comparison_download_has_both_flags(client):
+    login(client, "ana")
+    rows = _csv(client.get("/revisions?a=2024-test&b=2025-test&area=170&area=218&age=total&year=2020"
+                           "&format=csv"))
+    assert [(r["area_code"], r["flags_a"], r["flags_b"]) for r in rows] == [
+        ("170", "imputed;age_imputed;sex_imputed", "imputed;age_imputed;sex_imputed"),
+        ("218", "foreign_born;refugees_added;extrapolated", "foreign_born;refugees_added;extrapolated")]
+    assert all(r[c].isdigit() for r in rows for c in ("value_a", "value_b", "lower_b", "upper_b"))
 
 
 def test_cells_download_neutralises_formulas(client):

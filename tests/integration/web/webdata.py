@@ -32,11 +32,21 @@ COLOMBIA = HEADER + (
 AGES = [(lo, lo + 5) for lo in range(0, 75, 5)] + [(75, None)]
 
 
+#: the flags of the test estimates: Ecuador from its foreign-born data (refugees added and extrapolated in
+#: 2020), Colombia imputed (no data); aggregates have none
+FLAGS = {(218, 2010): "foreign_born", (218, 2015): "foreign_born",
+         (218, 2020): "foreign_born,refugees_added,extrapolated", (170, 2010): "imputed,age_imputed,sex_imputed",
+         (170, 2015): "imputed,age_imputed,sex_imputed", (170, 2020): "imputed,age_imputed,sex_imputed"}
+#: Colombia's all-ages estimate is 2.8 M of the world's 280 M (times the growth): 1 % of the world imputed
+SIZES = ((900, 280_000_000), (903, 25_000_000), (935, 86_000_000), (908, 87_000_000), (904, 15_000_000),
+         (905, 59_000_000), (909, 9_000_000), (218, 390_000), (170, 2_800_000))
+
+
 def estimate_rows(revision_id: int, scale: float) -> list[dict]:
-    """Test estimates: 5-year groups per sex, sexes summed to both, cohorts and totals summed from groups."""
+    """Test estimates: 5-year groups per sex, sexes summed to both, cohorts and totals summed from groups;
+    countries' values and bounds are not whole numbers (the pages and exports round them)."""
     rows = []
-    for area, size in ((900, 280_000_000), (903, 25_000_000), (935, 86_000_000), (908, 87_000_000),
-                       (904, 15_000_000), (905, 59_000_000), (909, 9_000_000), (218, 390_000)):
+    for area, size in SIZES:
         for year in (2010, 2015, 2020):
             growth = scale * (1 + (year - 2010) / 100)
             per_sex = {}
@@ -49,10 +59,11 @@ def estimate_rows(revision_id: int, scale: float) -> list[dict]:
                 values[(0, 18)] = groups[(0, 5)] + groups[(5, 10)] + groups[(10, 15)] + 0.6 * groups[(15, 20)]
                 values[(0, 20)] = sum(groups[(lo, lo + 5)] for lo in (0, 5, 10, 15))
                 values[(0, None)] = sum(groups.values())
+                whole = round if area >= 900 else float
                 for (lo, hi), v in values.items():
                     rows.append({"revision_id": revision_id, "area_code": area, "year": year, "sex": sex, "age_lo": lo,
-                                     "age_hi": hi, "value": round(v), "lower": round(v * 0.9), "upper": round(v * 1.1),
-                                     "flags": ""})
+                                 "age_hi": hi, "value": whole(v), "lower": whole(v * 0.9) + 0.25,
+                                 "upper": whole(v * 1.1) + 0.25, "flags": FLAGS.get((area, year), "")})
     return rows
 
 

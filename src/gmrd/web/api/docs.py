@@ -29,6 +29,7 @@ def docs(request: Request, user: Principal = Depends(partner)) -> Response:
                        "description": p.get("description") or p.get("schema", {}).get("description", ""),
                        "type": _type(p.get("schema", {}))} for p in op.get("parameters", [])]
             endpoints.append({"method": method.upper(), "path": path, "summary": op.get("summary", ""),
+                              "description": op.get("description", ""),
                               "params": params, "tag": (op.get("tags") or [""])[0]})
     return render(request, "api_docs.html", spec=spec, endpoints=endpoints)
 

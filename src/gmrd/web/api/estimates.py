@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from sqlalchemy.engine import Connection
 
 from gmrd.db import queries
+from gmrd.export.provenance import INTERVAL, split_flags
 from gmrd.web import cache
 from gmrd.web.api.common import Limit, Offset, envelope, plain
 from gmrd.web.auth import Principal
@@ -42,7 +43,16 @@ def get_revision(name: str, user: Principal = Depends(partner),
             "ages": [{"age_lo": lo, "age_hi": hi} for lo, hi in dims["ages"]]}
 
 
-@router.get("/estimates", summary="Estimates of one revision (default: the newest)")
+ESTIMATES_DESCRIPTION = (
+    "Each item: area, year, sex, age; value, lower and upper in whole persons (lower and upper bound the "
+    f"{INTERVAL}; null where unknown); flags: how the estimate was made (imputed, age_imputed, sex_imputed, "
+    "extrapolated, refugees_added, foreign_born, foreign_citizens; empty for a country's estimate from its "
+    "own data and for aggregates); imputed_share: the share of the area's all-ages estimate of that year "
+    "that is imputed (1 or 0 for a country).")
+
+
+@router.get("/estimates", summary="Estimates of one revision (default: the newest)",
+            description=ESTIMATES_DESCRIPTION)
 def list_estimates(
     request: Request,
     revision: str | None = Query(None, description="Revision name (default: newest)."),
@@ -70,14 +80,21 @@ def _estimates_body(request: Request, conn: Connection, q: EstimateQuery, limit:
              else queries.estimate_count(conn, q.revision.id, areas=q.areas, years=q.years, sexes=q.sexes,
                                          ages=q.ages))
     names: dict[int, str] = {}
+    shares = cache.provenance(conn, q.revision).shares
     items = [{"revision": r.revision, "area_code": r.area_code,
               "area_name": names.get(r.area_code) or names.setdefault(r.area_code, area_name(r.area_code)),
               "year": r.year, "sex": SEXES[r.sex], "age": age_name(r.age_lo, r.age_hi),
-              "value": _finite(r.value), "lower": _finite(r.lower), "upper": _finite(r.upper)} for r in rows]
+              "value": _persons(r.value), "lower": _persons(r.lower), "upper": _persons(r.upper),
+              "flags": split_flags(r.flags), "imputed_share": _share(shares.get((r.area_code, r.year)))}
+             for r in rows]
     document = {**envelope(request, items, total, limit, offset), "revision": q.revision.name}
     return json.dumps(document, separators=(",", ":"), allow_nan=False).encode("utf-8")
 
 
-def _finite(value: float | None) -> float | None:
-    """JSON has no NaN or infinity: such a value is null."""
-    return None if value is None or not math.isfinite(value) else value
+def _persons(value: float | None) -> int | None:
+    """A number of persons as a whole number; JSON has no NaN or infinity: such a value is null."""
+    return None if value is None or not math.isfinite(value) else round(value)
+
+
+def _share(value: float | None) -> float | None:
+    return None if value is None or not math.isfinite(value) else round(value, 4)

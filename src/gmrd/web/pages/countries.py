@@ -16,10 +16,11 @@ from gmrd.web.auth import Principal
 from gmrd.web.deps import partner, read_conn
 from gmrd.web.downloads import estimates_sdmx, rows_sdmx, table_response
 from gmrd.web.filters import DbId
-from gmrd.web.labels import area_choices, area_name, concept_name
-from gmrd.web.profile import Profile, build_profile, series_rows
+from gmrd.web.labels import area_choices, area_name, concept_name, is_aggregate
+from gmrd.web.profile import SERIES_COLUMNS, Profile, build_profile, latest_total, series_rows
+from gmrd.web.provenance import Provenance
 from gmrd.web.render import env, render
-from gmrd.web.tables import estimates_table
+from gmrd.web.tables import estimates_table, how_made, width_text
 
 router = APIRouter(include_in_schema=False)
 #: sources listed on a profile page; the downloads and the tabulation browser have them all
@@ -34,9 +35,11 @@ def country_list(request: Request, user: Principal = Depends(partner),
     counts = queries.source_counts_by_country(conn)
     revision = cache.revision(conn)
     with_estimates = set(cache.dimensions(conn, revision)["areas"]) if revision else set()
-    areas = [(code, name, kind, counts.get(code, 0), code in with_estimates) for code, name, kind in area_choices()
-             if counts.get(code) or code in with_estimates]
-    return render(request, "countries.html", areas=areas, revision=revision)
+    provenance = cache.provenance(conn, revision) if revision else Provenance()
+    areas = [(code, name, kind, counts.get(code, 0), code in with_estimates, provenance.types.get(code, ""),
+              provenance.share(code) if is_aggregate(code) else None)
+             for code, name, kind in area_choices() if counts.get(code) or code in with_estimates]
+    return render(request, "countries.html", areas=areas, revision=revision, latest=provenance.latest)
 
 
 @router.get("/countries/{code}")
@@ -57,8 +60,8 @@ def country_profile(request: Request, code: DbId, format: str | None = None, tab
         return table_response(f"{slug}-estimates", format, lambda: estimates_table(frame),
                               lambda: estimates_sdmx(frame))
     name = area_name(code)
-    html = cache.per_area(conn, revision, code, "profile.html", lambda: _estimates_html(code, name, profile)) \
-        if revision else Markup("")
+    html = cache.per_area(conn, revision, code, "profile.html", lambda: _estimates_html(
+        code, name, profile, cache.provenance(conn, revision))) if revision else Markup("")
     shown, total, rows_html = cache.per_data_version(conn, ("profile sources", code),
                                                      lambda: _sources_block(conn, code))
     return render(request, "country.html", charts=bool(profile.series or profile.pyramid), code=code, name=name,
@@ -90,9 +93,17 @@ def source_rows(sources: list) -> Markup:
     return Markup("".join(out))
 
 
-def _estimates_html(code: int, name: str, profile: Profile) -> Markup:
+def _estimates_html(code: int, name: str, profile: Profile, provenance: Provenance) -> Markup:
     """The charts and tables of a profile (they depend only on the revision and the area)."""
-    context: dict = {"code": code, "name": name, "profile": profile, "series_rows": series_rows(profile)}
+    latest = latest_total(profile)
+    share = provenance.share(code, profile.latest) if is_aggregate(code) else None
+    context: dict = {"code": code, "name": name, "profile": profile, "latest": latest,
+                     "series_rows": series_rows(profile, code, provenance.shares),
+                     "series_columns": SERIES_COLUMNS, "data_type": provenance.types.get(code, ""),
+                     "aggregate": is_aggregate(code), "imputed_share": share, "how": "", "width": ""}
+    if latest is not None:
+        context.update(how=how_made(code, latest.flags, share),
+                       width=width_text(latest.value, latest.lower, latest.upper))
     if profile.series:
         context["series_chart"] = charts.series_with_band(
             [charts.line_from_rows(title, part) for title, part in profile.series],

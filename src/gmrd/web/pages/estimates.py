@@ -9,6 +9,7 @@ from sqlalchemy.engine import Connection
 
 from gmrd.db import queries
 from gmrd.export.cells import XLSX_MAX_ROWS
+from gmrd.export.provenance import export_flags, whole_persons
 from gmrd.web import cache, charts
 from gmrd.web.auth import Principal
 from gmrd.web.deps import partner, read_conn
@@ -17,7 +18,7 @@ from gmrd.web.estimate_params import estimate_query
 from gmrd.web.filters import paging
 from gmrd.web.labels import SEXES, age_name, area_choices, area_name
 from gmrd.web.render import render
-from gmrd.web.tables import estimates_table
+from gmrd.web.tables import DISPLAY_NUMERIC, estimates_display, estimates_table, how_made, width_text
 
 router = APIRouter(include_in_schema=False)
 DEFAULT_AGES = ((0, None), (0, 18), (0, 20))
@@ -47,15 +48,19 @@ def explorer(request: Request, format: str | None = None, user: Principal = Depe
                                          f"{age_name(lo, None if pd.isna(hi) else int(hi))}", part)
                   for (a, s, lo, hi), part in chart_frame.groupby(["area_code", "sex", "age_lo", "age_hi"],
                                                                   dropna=False, sort=False)][:12]
-        context.update(dims=dims, table=estimates_table(frame), total=total,
-                       chart=charts.series_with_band(series, "Estimates", "Persons") if series else None)
+        context.update(dims=dims, total=total, numeric=DISPLAY_NUMERIC,
+                       table=estimates_display(frame, cache.provenance(conn, q.revision).shares),
+                       estimates_chart=charts.series_with_band(series, "Estimates", "Persons")
+                       if series else None)
     return render(request, "estimates.html", charts=True, **context)
 
 
 def compare_frame(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
-    """Estimates of two revisions side by side with the difference and percent change (b against a)."""
+    """Estimates of two revisions side by side with the difference, percent change (b against a) and
+    each one's flags (``;``-separated)."""
     keys = ["area_code", "year", "sex", "age_lo", "age_hi"]
-    merged = a[keys + ["value"]].merge(b[keys + ["value"]], on=keys, how="outer", suffixes=("_a", "_b"))
+    cols = keys + ["value", "lower", "upper", "flags"]
+    merged = a[cols].merge(b[cols], on=keys, how="outer", suffixes=("_a", "_b"))
     merged = merged.sort_values(keys)
     diff = merged["value_b"] - merged["value_a"]
     return pd.DataFrame({
@@ -63,9 +68,32 @@ def compare_frame(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
         "year": merged["year"].astype(int), "sex": merged["sex"].map(SEXES),
         "age": [age_name(int(lo), None if pd.isna(hi) else int(hi)) for lo, hi in zip(merged["age_lo"],
                                                                                        merged["age_hi"])],
-        "value_a": merged["value_a"], "value_b": merged["value_b"], "difference": diff,
+        "value_a": whole_persons(merged["value_a"]), "value_b": whole_persons(merged["value_b"]),
+        "difference": whole_persons(diff),
+        **{f"{bound}_{side}": whole_persons(merged[f"{bound}_{side}"])
+           for side in "ab" for bound in ("lower", "upper")},
         "percent": (100 * diff / merged["value_a"].where(merged["value_a"] != 0)).round(2),
+        "flags_a": merged["flags_a"].map(export_flags), "flags_b": merged["flags_b"].map(export_flags),
     }).reset_index(drop=True)
+
+
+def compare_display(frame: pd.DataFrame, shares_a: dict[tuple[int, int], float],
+                    shares_b: dict[tuple[int, int], float]) -> pd.DataFrame:
+    """The comparison as the page shows it: interval widths and how each estimate was made in words."""
+    def words(side: str, shares: dict[tuple[int, int], float]) -> list[str]:
+        return ["" if pd.isna(value) else how_made(int(code), f, shares.get((int(code), int(year))))
+                for code, year, value, f in zip(frame["area_code"], frame["year"], frame[f"value_{side}"],
+                                                frame[f"flags_{side}"])]
+
+    def widths(side: str) -> list[str]:
+        return [width_text(v, lo, hi) for v, lo, hi in zip(frame[f"value_{side}"], frame[f"lower_{side}"],
+                                                           frame[f"upper_{side}"])]
+
+    return pd.DataFrame({
+        "Area": frame["area_name"], "Year": frame["year"], "Sex": frame["sex"], "Age": frame["age"],
+        "Value A": frame["value_a"], "Value B": frame["value_b"], "Difference (B − A)": frame["difference"],
+        "Change %": frame["percent"], "Interval width A": widths("a"), "Interval width B": widths("b"),
+        "How A was made": words("a", shares_a), "How B was made": words("b", shares_b)})
 
 
 @router.get("/revisions")
@@ -92,7 +120,8 @@ def revisions(request: Request, a: str | None = None, b: str | None = None, form
             return table_response(f"gmrd-revisions-{a}-{b}", format, lambda: frame,
                                   lambda: rows_sdmx(frame.assign(revision_a=a, revision_b=b),
                                                     "GMRD:REVISION_CHANGE(1.0)", "difference"))
-        context.update(q=q, table=frame)
+        context.update(q=q, table=compare_display(frame, cache.provenance(conn, rev_a).shares,
+                                                  cache.provenance(conn, rev_b).shares))
     elif format:
         raise HTTPException(404, "no revisions to compare yet")
     return render(request, "revisions.html", **context)
