@@ -195,5 +195,4 @@ def stock_points(sources: pd.DataFrame, stocks: pd.DataFrame) -> pd.DataFrame:
     from gmrd.verify.cross_source import source_points
 
     points = source_points(sources, stocks[["total"]])
-    return points.assign(from_origins=stocks["from_origins"].reindex(points["id"]).fillna(False)
-                         .to_numpy(dtype=bool))
+    return points.assign(from_origins=stocks["from_origins"].reindex(points["id"]).eq(True).to_numpy())
