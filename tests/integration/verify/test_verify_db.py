@@ -203,3 +203,19 @@ def test_accept_clean_include_conflicts_accepts_both_and_audits_it(db_url, tmp_p
     with get_engine(db_url).connect() as conn:
         events = conn.execute(sa.select(AuditEvent.after).where(AuditEvent.action == "review.accept_clean")).all()
     assert [e.after["include_conflicts"] for e in events] == [True, True]
+
+
+def test_verify_one_source_checks_its_stock_against_the_others(db_url, tmp_path):
+    # a source without an all-origins total (only "EU-27", code 1000051) is checked by its origins,
+    # also when verified alone (--source) against the stocks of the sources already there
+    lines = ["LocID,sex,LocIDorg,yearref,age,agelength,PopulationUniverse,source,value",
+             "276,0,0,1997.0,0,0,3,OECD,9708481", "276,0,0,2000.0,0,0,3,WorldBank,12901543",
+             "276,0,0,2006.0,0,0,3,OECD,10371000", "276,0,1000051,2000.0,0,0,3,Eurostat,77246511"]
+    (tmp_path / "de.csv").write_text("\n".join(lines) + "\n")
+    import_file(tmp_path / "de.csv", url=db_url)
+    ids = _sources(db_url)
+    eurostat, worldbank = ids["Eurostat 276"], ids["WorldBank 276"]
+    found = verify(db_url, source_ids=[eurostat]).findings
+    assert list(found["check"]) == ["cross_source.population_share"] and list(found["severity"]) == ["error"]
+    assert "77,246,511" in found["message"].iloc[0] and "WorldBank" in found["message"].iloc[0]
+    assert verify(db_url, source_ids=[worldbank]).findings.empty
