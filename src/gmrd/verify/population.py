@@ -22,9 +22,10 @@ table's 1990-2020: farther out the carried growth rate is unreliable):
   = 50 % of the population and more than ``RATIO`` = 3 times the highest share of the other
   publications (other titles) of the same country within ``WINDOW`` = 5 years, in the same universe
   or foreign-born (the wider concept: a foreign-born stock is not compared with foreign citizens,
-  fewer where naturalization is common): a table of the whole (or native) population labelled as migrants, where the country's other
-  sources say otherwise. Measured on the corpus (docs/verification.md): legitimate shares in the Gulf
-  states are at most 1.2 times the highest of their other sources; flagged ones 3.2 to 61 times.
+  fewer where naturalization is common): a table of the whole (or native) population labelled as
+  migrants, where the country's other sources say otherwise. Measured on the corpus
+  (docs/verification.md): legitimate shares in the Gulf states are at most 1.2 times the highest of
+  their other sources; flagged ones 3.2 to 61 times.
 
 References
 ----------
@@ -82,7 +83,8 @@ def source_stocks(cells: pd.DataFrame) -> pd.DataFrame:
     direct = by[origin == ORIGIN_TOTAL].groupby(["source_id", "sex"])["value"].sum()
     parts = by[(origin != ORIGIN_TOTAL) & ~by["source_id"].isin(direct.index.get_level_values(0))]
     largest = parts.groupby(["source_id", "sex"])["value"].max()
-    summed = parts[parts["origin_code"].isin(_disjoint_origins())].groupby(["source_id", "sex"])["value"].sum()
+    countries_ = parts[parts["origin_code"].isin(_disjoint_origins())]
+    summed = countries_.groupby(["source_id", "sex"])["value"].sum()
     bound = pd.concat([largest, summed], axis=1).max(axis=1)
     wide = pd.concat([direct, bound]).unstack().reindex(columns=[0, 1, 2])
     total = wide[0].where(wide[0].notna(), wide[1] + wide[2]).dropna()
@@ -132,7 +134,8 @@ def check_population_share(points: pd.DataFrame, only: set[int] | None = None) -
            f"(IMS 2020 Table 2); above {100 * b:.0f} % is not plausible (the highest share in IMS 2020 is "
            "88.1 %): is this the total or native population?"
            for u, o, n, d, s, pop, b in zip(bad["universe"], bad["from_origins"], bad["total"],
-                                            bad["reference_date"], bad["share"], bad["population"], bad["bound"])]
+                                            bad["reference_date"], bad["share"], bad["population"],
+                                            bad["bound"])]
     cells = [[{"t": float(t), "total": float(n), "population": float(pop)}]
              for t, n, pop in zip(bad["t"], bad["total"], bad["population"])]
     return findings(bad["id"].to_numpy(), "plausibility.population_share", "error",
@@ -159,8 +162,8 @@ def check_relative_share(points: pd.DataFrame, only: set[int] | None = None) -> 
         return no_findings()
     others = p[["country_code", "universe", "title", "t", "share", "id", "reference_date", "total"]]
     pairs = cand.merge(others, on="country_code", suffixes=("", "_b"))
-    pairs = pairs[(pairs["title"] != pairs["title_b"]).to_numpy()
-                  & ((pairs["universe_b"] == pairs["universe"]) | (pairs["universe_b"] == FOREIGN_BORN)).to_numpy()
+    like = ((pairs["universe_b"] == pairs["universe"]) | (pairs["universe_b"] == FOREIGN_BORN)).to_numpy()
+    pairs = pairs[(pairs["title"] != pairs["title_b"]).to_numpy() & like
                   & (np.abs(pairs["t"] - pairs["t_b"]) <= WINDOW).to_numpy()]
     if pairs.empty:
         return no_findings()
@@ -179,8 +182,8 @@ def check_relative_share(points: pd.DataFrame, only: set[int] | None = None) -> 
              for i, n, s, ib, nb, sb in zip(bad["id"], bad["total"], bad["share"], bad["id_b"],
                                              bad["total_b"], bad["share_b"])]
     return findings(bad["id"].to_numpy(), "cross_source.population_share", "error",
-                    "cross_source.population_share", msg, (RATIO * bad["share_b"] * bad["population"]).to_numpy(),
-                    bad["total"].to_numpy(), cells)
+                    "cross_source.population_share", msg,
+                    (RATIO * bad["share_b"] * bad["population"]).to_numpy(), bad["total"].to_numpy(), cells)
 
 
 def stock_points(sources: pd.DataFrame, stocks: pd.DataFrame) -> pd.DataFrame:

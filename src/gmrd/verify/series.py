@@ -113,8 +113,8 @@ def check_spikes(points: pd.DataFrame, only: set[int] | None = None) -> pd.DataF
     cand = p if only is None else p[p["id"].isin(only)]
     if cand.empty:
         return no_findings()
-    pairs = cand.merge(p[["country_code", "universe", "title", "t", "total"]], on=["country_code", "universe"],
-                       suffixes=("", "_b"))
+    pairs = cand.merge(p[["country_code", "universe", "title", "t", "total"]],
+                       on=["country_code", "universe"], suffixes=("", "_b"))
     pairs = pairs[(np.abs(pairs["t_b"] - pairs["t"]) <= SPIKE_WINDOW).to_numpy()]
     own = (pairs["title"] == pairs["title_b"]).to_numpy()
     ratio = (pairs["total_b"] / pairs["total"]).to_numpy()

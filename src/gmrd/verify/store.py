@@ -52,7 +52,8 @@ def load_cells(conn: Connection, source_ids: Iterable[int] | None = None, totals
         wanted = tabs.loc[tabs["source_id"].isin([int(i) for i in source_ids]), "id"].tolist()
         if not wanted:
             return _frame({}, tabs)
-        sql += (" AND" if totals_only or all_ages else " WHERE") + f" tabulation_id IN ({','.join(map(str, wanted))})"
+        sql += ((" AND" if totals_only or all_ages else " WHERE")
+                + f" tabulation_id IN ({','.join(map(str, wanted))})")
     columns = _copy_postgres(conn, sql) if conn.dialect.name == "postgresql" else _fetch(conn, sql)
     return _frame(columns, tabs)
 

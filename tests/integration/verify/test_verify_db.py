@@ -166,7 +166,8 @@ def test_accept_clean_leaves_conflicting_pending_pairs_unless_included(db_url, t
     # issue 12, point 12: two pending publications of the same data that disagree are a curator's choice
     (tmp_path / "a.csv").write_text(_edition("Censo 2017", 369292))
     (tmp_path / "b.csv").write_text(_edition("Censo 2017 (reprint)", 372292))
-    (tmp_path / "c.csv").write_text(HEADER + _table("Ecuador", "2010-11-28", "Censo 2010", 194398, 98000, 96398))
+    ecuador = _table("Ecuador", "2010-11-28", "Censo 2010", 194398, 98000, 96398)
+    (tmp_path / "c.csv").write_text(HEADER + ecuador)
     for name in ("a.csv", "b.csv", "c.csv"):
         import_file(tmp_path / name, url=db_url)
     found = verify(db_url).findings
@@ -201,7 +202,8 @@ def test_accept_clean_include_conflicts_accepts_both_and_audits_it(db_url, tmp_p
     doc = json.loads(result.stdout)
     assert len(doc["accepted"]) == 2 and doc["left_for_conflicts"] == []
     with get_engine(db_url).connect() as conn:
-        events = conn.execute(sa.select(AuditEvent.after).where(AuditEvent.action == "review.accept_clean")).all()
+        events = conn.execute(sa.select(AuditEvent.after)
+                              .where(AuditEvent.action == "review.accept_clean")).all()
     assert [e.after["include_conflicts"] for e in events] == [True, True]
 
 

@@ -76,7 +76,8 @@ def test_relative_share_fires_far_above_the_other_sources_only(make_sources):
                 titles=["OECD", "Eurostat", "WorldBank"])
     found = check_relative_share(p)
     assert list(found["source_id"]) == [2] and set(found["severity"]) == {"error"}
-    assert "6.0 times the highest share" in found["message"].iloc[0] and "WorldBank" in found["message"].iloc[0]
+    message = found["message"].iloc[0]
+    assert "6.0 times the highest share" in message and "WorldBank" in message
     # a high share the neighbours share (a Gulf state) is silent; so is one without other sources
     gulf = _points(make_sources, dates, [0.75 * population, 0.90 * population, 0.80 * population])
     assert check_relative_share(gulf).empty
@@ -122,7 +123,8 @@ def test_spike_is_silent_on_level_shifts_small_jumps_parallel_series_and_refugee
 
 
 def test_stock_points_carry_the_origin_flag(make_sources, make_cells):
-    sources = make_sources(reference_date=[date(2000, 1, 1)] * 2, country_code=[GERMANY] * 2, title=["a", "b"])
+    sources = make_sources(reference_date=[date(2000, 1, 1)] * 2, country_code=[GERMANY] * 2,
+                           title=["a", "b"])
     cells = make_cells([(1, 0, 0, None, 0, 100.0), (2, 0, 0, None, 1000051, 80_000_000.0)])
     points = stock_points(sources, source_stocks(cells))
     assert points.set_index("id")["from_origins"].to_dict() == {1: False, 2: True}
