@@ -94,7 +94,8 @@ def verify_frames(sources: pd.DataFrame, cells: pd.DataFrame, all_sources: pd.Da
                   all_totals: pd.DataFrame | None = None, today: date | None = None,
                   on_chunk: Callable[[int], None] | None = None, partner_cells: pd.DataFrame | None = None
                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """All checks over in-memory frames (pure: frames in; findings and series points out).
+    """All checks over in-memory frames (pure: frames in; findings and the series points out: one per
+    source with a stock, :func:`gmrd.verify.population.stock_points`, for the report's charts).
 
     ``sources``: the checked sources (id, country_code, reference_date, date_precision, universe,
     title); ``cells``: their cells sorted by source. ``all_sources`` / ``all_totals``: every source and
@@ -136,7 +137,7 @@ def verify_frames(sources: pd.DataFrame, cells: pd.DataFrame, all_sources: pd.Da
     title = sources.set_index("id")["title"]
     found.insert(1, "source_title", title.reindex(found["source_id"]).to_numpy())
     found = found.sort_values(["source_id", "check", "key"], kind="stable").reset_index(drop=True)
-    return found, points
+    return found, stocks
 
 
 def all_ages_totals(conn: Connection, sources: pd.DataFrame) -> pd.DataFrame:
