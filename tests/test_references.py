@@ -46,6 +46,7 @@ STATISTICAL_MODULES: tuple[str, ...] = (
     "gmrd.verify.cross_source",
     "gmrd.verify.dates",
     "gmrd.verify.plausibility",
+    "gmrd.verify.population",
     "gmrd.verify.series",
     "gmrd.verify.totals",
 )

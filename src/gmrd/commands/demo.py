@@ -61,7 +61,7 @@ def build_demo(seed: int = 2020) -> dict[str, object]:
             auth.create_user(conn, name, role, passwords[name], actor="demo")
         counts = queries.counts(conn)
         findings = conn.scalar(sa.text("select count(*) from findings")) or 0
-    return {"counts": counts, "findings": findings, "accepted": len(accepted), "revision": report.revision,
+    return {"counts": counts, "findings": findings, "accepted": len(accepted.accepted), "revision": report.revision,
             "estimates": report.rows, "passwords": passwords, "injected_errors": len(manifest.errors),
             "verify": found}
 

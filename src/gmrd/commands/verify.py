@@ -67,18 +67,28 @@ def review(
     reason: Annotated[str, typer.Option("--reason", help="Why (required, kept in the audit trail).")] = "",
     override: Annotated[bool, typer.Option("--override", help="Accept despite open errors or a "
                                                                "missing verification.")] = False,
+    include_conflicts: Annotated[bool, typer.Option(
+        "--include-conflicts", help="accept-clean: also accept sources in a conflict (cross_source.conflict) "
+                                    "with another pending source; by default they are left for a curator.")
+    ] = False,
     json: JsonOption = False,
 ) -> None:
-    """Curate: SOURCE_ID accept|reject --reason TEXT; accept-clean --reason TEXT; dismiss FINDING_ID
-    --reason TEXT. The reviewer is GMRD_USER, else the operating-system user."""
+    """Curate: SOURCE_ID accept|reject --reason TEXT; accept-clean --reason TEXT [--include-conflicts];
+    dismiss FINDING_ID --reason TEXT. The reviewer is GMRD_USER, else the operating-system user."""
     with reporting_errors():
         schema.upgrade()
         if target == "accept-clean":
             if action is not None:
                 raise InputError("accept-clean takes no further argument", field="action")
-            ids = reviewing.accept_clean(reason)
-            doc: dict[str, object] = {"accepted": ids}
-            message = f"accepted {len(ids):,} pending source(s) without open errors"
+            done = reviewing.accept_clean(reason, include_conflicts=include_conflicts)
+            doc: dict[str, object] = done.as_dict()
+            message = f"accepted {len(done.accepted):,} pending source(s) without open errors"
+            if done.left_for_conflicts:
+                message += (f"; left {len(done.left_for_conflicts):,} pending: each conflicts with another "
+                            "pending publication of the same data (cross_source.conflict): accept or reject "
+                            "one of each pair, or rerun with --include-conflicts")
+            elif include_conflicts:
+                message += ", conflicting pairs included"
         elif target == "dismiss":
             doc = reviewing.dismiss_finding(_integer(action, "FINDING_ID"), reason)
             message = f"dismissed finding {doc['finding_id']} ({doc['check']}, source {doc['source_id']})"

@@ -120,7 +120,7 @@ def render_html(findings: pd.DataFrame, sources: pd.DataFrame, points: pd.DataFr
     for sid, rows in by_source.items():
         s = info.get(sid)
         chart = ""
-        flagged = {float(r["cells"][1]["t"]) for r in rows if r["check"] == "series.growth"
+        flagged = {float(r["cells"][1]["t"]) for r in rows if r["check"] in ("series.growth", "series.spike")
                    and isinstance(r["cells"], list) and len(r["cells"]) > 1}
         if flagged and s is not None:
             chart = series_svg(series.get((int(s["country_code"]), int(s["universe"])), []), flagged)

@@ -3,7 +3,8 @@
 Only accepted sources feed estimation. A source must have been verified since its last import, and a
 source with open errors is accepted only with ``override=True`` and a reason. ``accept_clean``
 accepts, in one transaction, every pending verified source without open errors (bulk curation of a
-large corpus), with one audit event per source.
+large corpus), with one audit event per source; sources in an open conflict with another pending
+source (``cross_source.conflict``) stay pending unless ``include_conflicts``.
 """
 
 from __future__ import annotations
@@ -110,8 +111,29 @@ def review_source(source_id: int, decision: str, reason: str, *, actor: str | No
     return ReviewResult(source_id, before, after, errors, bool(override))
 
 
-def accept_clean(reason: str, *, actor: str | None = None, url: str | None = None) -> list[int]:
-    """Accept every pending, verified source without open errors; one audit event each."""
+@dataclass
+class AcceptClean:
+    """What ``accept_clean`` did: the accepted sources, and the clean sources left pending because an
+    open ``cross_source.conflict`` pairs them with another pending source (a curator's choice)."""
+
+    accepted: list[int]
+    left_for_conflicts: list[int]
+
+    def as_dict(self) -> dict[str, object]:
+        return {"accepted": self.accepted, "left_for_conflicts": self.left_for_conflicts}
+
+
+CONFLICT = "cross_source.conflict"
+
+
+def accept_clean(reason: str, *, actor: str | None = None, url: str | None = None,
+                 include_conflicts: bool = False) -> AcceptClean:
+    """Accept every pending, verified source without open errors; one audit event each.
+
+    A source with an open ``cross_source.conflict`` finding against another pending source (two
+    publications of the same data that disagree) is left pending for a curator to choose one,
+    unless ``include_conflicts``; a conflict with a source already accepted or rejected does not hold it.
+    """
     reason = _reason(reason)
     actor = actor or current_actor()
     with get_engine(url).begin() as conn:
@@ -123,13 +145,33 @@ def accept_clean(reason: str, *, actor: str | None = None, url: str | None = Non
             .where(Source.status == "pending", Source.verified_at.is_not(None),
                    sa.or_(last.c.imported_at.is_(None), Source.verified_at >= last.c.imported_at),
                    Source.id.not_in(errors)).order_by(Source.id))]
+        held = [] if include_conflicts else _in_pending_conflict(conn, ids)
+        ids = [i for i in ids if i not in set(held)]
         for start in range(0, len(ids), 30_000):
             conn.execute(sa.update(Source).where(Source.id.in_(ids[start:start + 30_000]))
                          .values(status="accepted", status_reason=reason))
-        events = [_audit("review.accept_clean", i, "pending", "accepted", reason, actor) for i in ids]
+        extra = {"include_conflicts": True} if include_conflicts else None
+        events = [_audit("review.accept_clean", i, "pending", "accepted", reason, actor, extra) for i in ids]
         for start in range(0, len(events), 20_000):
             conn.execute(sa.insert(AuditEvent), events[start:start + 20_000])
-    return ids
+    return AcceptClean(ids, held)
+
+
+def _in_pending_conflict(conn: Connection, candidates: list[int]) -> list[int]:
+    """The candidates with an open conflict finding naming another pending source."""
+    if not candidates:
+        return []
+    rows = conn.execute(sa.select(Finding.source_id, Finding.details).where(
+        Finding.status == "open", Finding.check == CONFLICT)).all()
+    pending = set(conn.scalars(sa.select(Source.id).where(Source.status == "pending")))
+    wanted = set(candidates)
+    held = set()
+    for source_id, details in rows:
+        key = str((details or {}).get("key", ""))
+        other = key.rpartition(":")[2]
+        if int(source_id) in wanted and other.isdigit() and int(other) in pending:
+            held.add(int(source_id))
+    return sorted(held)
 
 
 def dismiss_finding(finding_id: int, reason: str, *, actor: str | None = None,

@@ -14,6 +14,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+from sqlalchemy.engine import Connection
 
 from gmrd.db.engine import get_engine
 from gmrd.errors import InputError
@@ -28,7 +29,8 @@ from gmrd.verify.cross_source import (
 from gmrd.verify.dates import check_reference_dates
 from gmrd.verify.frame import concat
 from gmrd.verify.plausibility import check_age_structure, check_sex_ratio
-from gmrd.verify.series import check_time_series
+from gmrd.verify.population import check_population_share, check_relative_share, source_stocks, stock_points
+from gmrd.verify.series import check_spikes, check_time_series
 from gmrd.verify.totals import (
     age_parents,
     check_age_totals,
@@ -41,8 +43,9 @@ from gmrd.verify.totals import (
 CHUNK_CELLS = 2_000_000
 CHECKS = ("totals.sex", "totals.age", "totals.origin", "ages.overlap", "ages.gap", "ages.open_group", "ages.invalid",
           "cells.duplicate", "dates.invalid", "dates.future", "dates.title_year", "dates.precision",
-          "plausibility.sex_ratio", "plausibility.age_structure", "cross_source.difference",
-          "cross_source.concept", "cross_source.conflict", "series.growth")
+          "plausibility.sex_ratio", "plausibility.age_structure", "plausibility.population_share",
+          "cross_source.difference", "cross_source.concept", "cross_source.conflict",
+          "cross_source.population_share", "series.growth", "series.spike")
 
 
 @dataclass
@@ -56,10 +59,12 @@ class VerifyResult:
 
 
 def cell_checks(cells: pd.DataFrame, universes: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Every check that reads a source's own cells; returns (findings, per-source totals)."""
+    """Every check that reads a source's own cells; returns (findings, per-source totals and stocks:
+    ``total``, ``male``, ``female``, ``stock``, ``from_origins``)."""
     units = rounding_units(cells)
     mapping, intervals = age_parents(cells)
     totals = source_totals(cells)
+    stocks = source_stocks(cells)
     found = concat([
         check_duplicates(cells),
         check_age_values(cells),
@@ -70,7 +75,7 @@ def cell_checks(cells: pd.DataFrame, universes: pd.Series) -> tuple[pd.DataFrame
         check_sex_ratio(totals, universes),
         check_age_structure(cells, universes),
     ])
-    return found, totals
+    return found, totals.join(stocks.rename(columns={"total": "stock"}), how="outer")
 
 
 def source_chunks(cells: pd.DataFrame, size: int = CHUNK_CELLS) -> Iterator[pd.DataFrame]:
@@ -89,11 +94,13 @@ def verify_frames(sources: pd.DataFrame, cells: pd.DataFrame, all_sources: pd.Da
                   all_totals: pd.DataFrame | None = None, today: date | None = None,
                   on_chunk: Callable[[int], None] | None = None, partner_cells: pd.DataFrame | None = None
                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """All checks over in-memory frames (pure: frames in; findings and series points out).
+    """All checks over in-memory frames (pure: frames in; findings and the series points out: one per
+    source with a stock, :func:`gmrd.verify.population.stock_points`, for the report's charts).
 
     ``sources``: the checked sources (id, country_code, reference_date, date_precision, universe,
     title); ``cells``: their cells sorted by source. ``all_sources`` / ``all_totals``: every source and
-    its total, for the cross-source and time-series comparisons (default: the checked ones);
+    its total (``total``; ``stock`` and ``from_origins`` of :func:`gmrd.verify.population.source_stocks`),
+    for the cross-source, population and time-series comparisons (default: the checked ones);
     ``partner_cells``: cells of the checked sources and of other editions of them (default: ``cells``).
     """
     universes = sources.set_index("id")["universe"]
@@ -108,11 +115,17 @@ def verify_frames(sources: pd.DataFrame, cells: pd.DataFrame, all_sources: pd.Da
     if all_sources is None:
         all_sources = sources
         all_totals = pd.concat(totals) if totals else None
-    points = source_points(all_sources, all_totals if all_totals is not None else
-                           pd.DataFrame(columns=["total", "male", "female"]))
+    if all_totals is None:
+        all_totals = pd.DataFrame(columns=["total", "male", "female", "stock", "from_origins"])
+    points = source_points(all_sources, all_totals)
     only = set(sources["id"].tolist())
     parts.append(check_cross_source(points, only))
     parts.append(check_time_series(points, only))
+    stocks = all_totals[["stock", "from_origins"]].rename(columns={"stock": "total"}).dropna(subset=["total"])
+    stocks = stock_points(all_sources, stocks)
+    shares = concat([check_population_share(stocks), check_relative_share(stocks)])
+    parts.append(shares[shares["source_id"].isin(only)])
+    parts.append(check_spikes(stocks[~stocks["id"].isin(shares["source_id"])], only))
     pairs = edition_pairs(all_sources)
     if partner_cells is None:
         parts.append(check_conflicting_editions(pairs[pairs["id"].isin(only) & pairs["id_b"].isin(only)],
@@ -124,7 +137,18 @@ def verify_frames(sources: pd.DataFrame, cells: pd.DataFrame, all_sources: pd.Da
     title = sources.set_index("id")["title"]
     found.insert(1, "source_title", title.reindex(found["source_id"]).to_numpy())
     found = found.sort_values(["source_id", "check", "key"], kind="stable").reset_index(drop=True)
-    return found, points
+    return found, stocks
+
+
+def all_ages_totals(conn: Connection, sources: pd.DataFrame) -> pd.DataFrame:
+    """Totals and stocks of every source (as :func:`cell_checks` gives them) from their all-ages cells:
+    the all-origins cells of all sources, and every origin of the sources without one."""
+    top = store.load_cells(conn, totals_only=True)
+    missing = sorted(set(sources["id"].tolist()) - set(top["source_id"].tolist()))
+    if missing:
+        top = pd.concat([top, store.load_cells(conn, missing, all_ages=True)], ignore_index=True)
+    stocks = source_stocks(top).rename(columns={"total": "stock"})
+    return source_totals(top).join(stocks, how="outer")
 
 
 def verify(url: str | None = None, source_ids: Iterable[int] | None = None, today: date | None = None,
@@ -142,7 +166,7 @@ def verify(url: str | None = None, source_ids: Iterable[int] | None = None, toda
             if missing:
                 raise InputError(f"no source with id {missing[0]}", field="source")
             all_sources = store.load_sources(conn)
-            all_totals = source_totals(store.load_cells(conn, totals_only=True))
+            all_totals = all_ages_totals(conn, all_sources)
         else:
             all_sources, all_totals = None, None
         cells = store.load_cells(conn, sources["id"].tolist() if source_ids is not None else None)

@@ -20,7 +20,8 @@ from gmrd.verify.frame import OPEN
 
 CELL_SQL = (f"SELECT tabulation_id, sex, age_lo, COALESCE(age_hi, {int(OPEN)}), origin_code, value FROM cells"
             )
-TOTALS_SQL = CELL_SQL + " WHERE age_lo = 0 AND age_hi IS NULL AND origin_code = 0"
+ALL_AGES_SQL = CELL_SQL + " WHERE age_lo = 0 AND age_hi IS NULL"
+TOTALS_SQL = ALL_AGES_SQL + " AND origin_code = 0"
 FETCH_ROWS = 500_000
 DTYPES = (("tabulation_id", np.int64), ("sex", np.int8), ("age_lo", np.int32), ("age_hi", np.int32),
           ("origin_code", np.int64), ("value", np.float64))
@@ -36,21 +37,23 @@ def load_sources(conn: Connection, source_ids: Iterable[int] | None = None) -> p
                                        "source_type", "universe", "title", "status"])
 
 
-def load_cells(conn: Connection, source_ids: Iterable[int] | None = None, totals_only: bool = False
-               ) -> pd.DataFrame:
-    """The cells frame of :mod:`gmrd.verify.frame` (all sources, or ``source_ids``), sorted by source.
+def load_cells(conn: Connection, source_ids: Iterable[int] | None = None, totals_only: bool = False,
+               all_ages: bool = False) -> pd.DataFrame:
+    """The cells frame of :mod:`gmrd.verify.frame` (all sources, or ``source_ids``), sorted by source;
+    ``totals_only``: only the all-ages, all-origins cells; ``all_ages``: the all-ages cells of every origin.
 
     Cells are read from the cells table alone (a sequential scan) and given their source through the
     small tabulations table, in numpy.
     """
     tabs = pd.DataFrame(conn.execute(sa.select(Tabulation.id, Tabulation.source_id)).all(),
                         columns=["id", "source_id"])
-    sql = TOTALS_SQL if totals_only else CELL_SQL
+    sql = TOTALS_SQL if totals_only else ALL_AGES_SQL if all_ages else CELL_SQL
     if source_ids is not None:
         wanted = tabs.loc[tabs["source_id"].isin([int(i) for i in source_ids]), "id"].tolist()
         if not wanted:
             return _frame({}, tabs)
-        sql += (" AND" if totals_only else " WHERE") + f" tabulation_id IN ({','.join(map(str, wanted))})"
+        sql += ((" AND" if totals_only or all_ages else " WHERE")
+                + f" tabulation_id IN ({','.join(map(str, wanted))})")
     columns = _copy_postgres(conn, sql) if conn.dialect.name == "postgresql" else _fetch(conn, sql)
     return _frame(columns, tabs)
 

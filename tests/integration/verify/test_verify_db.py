@@ -52,7 +52,7 @@ def test_verify_stores_findings_and_review_follows_the_rules(db_url, corpus, mon
     # not verified yet: accept is refused, accept-clean accepts nothing
     with pytest.raises(review.ReviewRefused, match="not been verified"):
         review.review_source(ecuador, "accept", "looks fine", actor="ana", url=db_url)
-    assert review.accept_clean("bulk", actor="ana", url=db_url) == []
+    assert review.accept_clean("bulk", actor="ana", url=db_url).accepted == []
 
     result = verify(db_url)
     assert result.sources == 3 and result.cells == 18
@@ -64,7 +64,7 @@ def test_verify_stores_findings_and_review_follows_the_rules(db_url, corpus, mon
         review.review_source(peru, "accept", "ok", actor="ana", url=db_url)
     with pytest.raises(InputError, match="reason"):
         review.review_source(peru, "reject", "  ", actor="ana", url=db_url)
-    accepted = review.accept_clean("no open errors", actor="ana", url=db_url)
+    accepted = review.accept_clean("no open errors", actor="ana", url=db_url).accepted
     assert sorted(accepted) == sorted([ecuador, ids["Censo 2017 152"]])
     done = review.review_source(peru, "accept", "published erratum confirms the total", actor="bo",
                                 override=True, url=db_url)
@@ -150,3 +150,74 @@ def test_verify_one_source_compares_with_all(db_url, corpus, tmp_path):
     assert list(result.findings["check"]) == ["cross_source.difference"]
     with pytest.raises(InputError, match="no source"):
         verify(db_url, source_ids=[9999])
+
+
+def _edition(title: str, male: int) -> str:
+    """The Chile 2017 census table as published under ``title`` with ``male`` men (and the rest of
+    746,465 women): two editions that differ there disagree in 2 of 6 common cells, a conflict."""
+    ages = (("0-14", 149293), ("15-64", 522526), ("65+", 74646))
+    rows = [("Total", "Total", 746465), ("Male", "Total", male), ("Female", "Total", 746465 - male)]
+    rows += [("Total", a, v) for a, v in ages]
+    return HEADER + "".join(f"Chile,2017-04-19,census,foreign_born,{s},{a},Total,{v},{title},INE\n"
+                            for s, a, v in rows)
+
+
+def test_accept_clean_leaves_conflicting_pending_pairs_unless_included(db_url, tmp_path):
+    # issue 12, point 12: two pending publications of the same data that disagree are a curator's choice
+    (tmp_path / "a.csv").write_text(_edition("Censo 2017", 369292))
+    (tmp_path / "b.csv").write_text(_edition("Censo 2017 (reprint)", 372292))
+    ecuador = _table("Ecuador", "2010-11-28", "Censo 2010", 194398, 98000, 96398)
+    (tmp_path / "c.csv").write_text(HEADER + ecuador)
+    for name in ("a.csv", "b.csv", "c.csv"):
+        import_file(tmp_path / name, url=db_url)
+    found = verify(db_url).findings
+    conflicts = found[found["check"] == "cross_source.conflict"]
+    assert len(conflicts) == 2 and set(found["severity"]) <= {"warning", "info"}
+    ids = _sources(db_url)
+    a, b, ecuador = ids["Censo 2017 152"], ids["Censo 2017 (reprint) 152"], ids["Censo 2010 218"]
+    runner = CliRunner()
+    result = runner.invoke(_app(), ["review", "accept-clean", "--reason", "bulk"])
+    assert result.exit_code == 0, result.output
+    assert "accepted 1 pending" in result.stderr and "left 2 pending" in result.stderr
+    assert "cross_source.conflict" in result.stderr and "--include-conflicts" in result.stderr
+    with get_engine(db_url).connect() as conn:
+        status = dict(conn.execute(sa.select(Source.id, Source.status)).all())
+    assert status == {a: "pending", b: "pending", ecuador: "accepted"}
+
+    # once the curator rejects one of the pair, the other is clean for accept-clean
+    review.review_source(b, "reject", "reprint with a typo", actor="ana", url=db_url)
+    done = review.accept_clean("bulk", actor="ana", url=db_url)
+    assert (done.accepted, done.left_for_conflicts) == ([a], [])
+
+
+def test_accept_clean_include_conflicts_accepts_both_and_audits_it(db_url, tmp_path):
+    (tmp_path / "a.csv").write_text(_edition("Censo 2017", 369292))
+    (tmp_path / "b.csv").write_text(_edition("Censo 2017 (reprint)", 372292))
+    for name in ("a.csv", "b.csv"):
+        import_file(tmp_path / name, url=db_url)
+    verify(db_url)
+    result = CliRunner().invoke(_app(), ["review", "accept-clean", "--reason", "both editions",
+                                         "--include-conflicts", "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert len(doc["accepted"]) == 2 and doc["left_for_conflicts"] == []
+    with get_engine(db_url).connect() as conn:
+        events = conn.execute(sa.select(AuditEvent.after)
+                              .where(AuditEvent.action == "review.accept_clean")).all()
+    assert [e.after["include_conflicts"] for e in events] == [True, True]
+
+
+def test_verify_one_source_checks_its_stock_against_the_others(db_url, tmp_path):
+    # a source without an all-origins total (only "EU-27", code 1000051) is checked by its origins,
+    # also when verified alone (--source) against the stocks of the sources already there
+    lines = ["LocID,sex,LocIDorg,yearref,age,agelength,PopulationUniverse,source,value",
+             "276,0,0,1997.0,0,0,3,OECD,9708481", "276,0,0,2000.0,0,0,3,WorldBank,12901543",
+             "276,0,0,2006.0,0,0,3,OECD,10371000", "276,0,1000051,2000.0,0,0,3,Eurostat,77246511"]
+    (tmp_path / "de.csv").write_text("\n".join(lines) + "\n")
+    import_file(tmp_path / "de.csv", url=db_url)
+    ids = _sources(db_url)
+    eurostat, worldbank = ids["Eurostat 276"], ids["WorldBank 276"]
+    found = verify(db_url, source_ids=[eurostat]).findings
+    assert list(found["check"]) == ["cross_source.population_share"] and list(found["severity"]) == ["error"]
+    assert "77,246,511" in found["message"].iloc[0] and "WorldBank" in found["message"].iloc[0]
+    assert verify(db_url, source_ids=[worldbank]).findings.empty

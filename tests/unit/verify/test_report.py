@@ -43,3 +43,15 @@ def test_html_has_a_section_per_source_and_a_chart_for_series_findings():
     page = render_html(_found(), sources, points)
     assert 'id="source-1"' in page and 'id="source-2"' in page
     assert page.count("<svg") == 1 and 'fill="#c0392b"' in page
+
+
+def test_html_charts_a_spike_with_the_point_in_red():
+    sources = pd.DataFrame({"id": [3], "country_code": [276], "universe": [3], "status": "pending",
+                            "reference_date": [date(2000, 1, 1)], "title": ["Eurostat"]})
+    cells = [[{"t": 1997.0, "total": 9.7e6}, {"t": 2000.0, "total": 77.2e6}, {"t": 2006.0, "total": 10.4e6}]]
+    spike = findings([3], "series.spike", "error", "series.spike", ["spike"], [10e6], [77.2e6], cells)
+    spike.insert(1, "source_title", ["Eurostat"])
+    points = pd.DataFrame({"country_code": [276] * 3, "universe": [3] * 3, "t": [1997.0, 2000.0, 2006.0],
+                           "total": [9.7e6, 77.2e6, 10.4e6]})
+    page = render_html(spike, sources, points)
+    assert page.count("<svg") == 1 and page.count('fill="#c0392b"') == 1
