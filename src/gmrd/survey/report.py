@@ -22,6 +22,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from gmrd.errors import GmrdError
 from gmrd.survey.analyze import AnalysisResult
+from gmrd.survey.estimators import DF_RULE_TEXT
 from gmrd.web.charts import COLOURS
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -136,7 +137,8 @@ def render_html(result: AnalysisResult) -> str:
     return template.render(result=result, config=result.config, charts=charts, plotly_js=get_plotlyjs(),
                            today=date.today().isoformat(), left=_records(result.left_behind),
                            means=_records(result.group_means), comparisons=_records(result.comparisons),
-                           remittances=_records(result.remittances), reliability=_records(result.reliability))
+                           remittances=_records(result.remittances), reliability=_records(result.reliability),
+                           df_text=DF_RULE_TEXT[result.df_rule])
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -159,9 +161,9 @@ def result_tables(result: AnalysisResult) -> dict[str, pd.DataFrame]:
 
 
 def result_document(result: AnalysisResult) -> dict[str, Any]:
-    """The estimates as one JSON document (``--json``): design summary, warnings and each table as a
-    list of rows (NaN as null)."""
-    return {"design": result.design, "warnings": list(result.warnings),
+    """The estimates as one JSON document (``--json``): design summary, the degrees-of-freedom rule of
+    the intervals, warnings and each table as a list of rows (NaN as null)."""
+    return {"design": result.design, "df_rule": result.df_rule, "warnings": list(result.warnings),
             **{name: [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
                for name, frame in result_tables(result).items()}}
 

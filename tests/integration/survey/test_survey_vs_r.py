@@ -3,9 +3,9 @@
 Each design has random strata, one- or two-stage clusters (unique or nested PSU codes), weights or
 fpc-derived weights, finite population corrections, missing values and single-PSU strata handled by
 ``lonely_psu`` adjust/remove/certainty/average. R (``apt-get install r-cran-survey``) computes svymean,
-svytotal, svyby, svyratio, factor proportions, svyciprop (logit and Korn-Graubard intervals), svyttest
-and svychisq on the same CSV files, and gmrd must agree. Skipped only when Rscript is missing on a
-developer machine; in CI (CI=true) it must run.
+svytotal, svyby (and its intervals on the design's df), svyratio, factor proportions, svyciprop (logit
+and Korn-Graubard intervals), svyttest and svychisq on the same CSV files, and gmrd must agree.
+Skipped only when Rscript is missing on a developer machine; in CI (CI=true) it must run.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from unavailable import unavailable
 
 from gmrd.survey.compare import rao_scott, ttest
 from gmrd.survey.design import SurveyDesign
-from gmrd.survey.estimators import by, mean, proportion, ratio, total
+from gmrd.survey.estimators import by, mean, proportion, ratio, total, with_df
 
 pytestmark = pytest.mark.r
 
@@ -57,6 +57,9 @@ for (i in seq_len(nrow(manifest))) {
     s <- suppressWarnings(svyby(~y, ~dom, des, get(f), na.rm = TRUE, deff = TRUE))
     add(m$id, paste0("by_", f), as.character(s$dom), coef(s), SE(s), deff(s))
   }
+  s <- suppressWarnings(svyby(~y, ~dom, des, svymean, na.rm = TRUE))
+  ci <- confint(s, df = degf(des))
+  add(m$id, "by_ci_design", rownames(ci), ci[, 1], ci[, 2])
   s <- suppressWarnings(svyratio(~y, ~x, des, na.rm = TRUE))
   add(m$id, "ratio", "", coef(s), SE(s))
   s <- suppressWarnings(svymean(~cat, des, na.rm = TRUE))
@@ -194,6 +197,10 @@ def test_random_design_matches_r(index: int, r_results: tuple[list[dict[str, Any
     for level, est in by(design, "y", "dom", total).items():
         if total_comparable(level):
             check("by_svytotal", level, est.value, est.se, est.deff)
+    for level, est in by(design, "y", "dom", mean).items():  # --df design: R's confint(..., df = degf(des))
+        want = expected("by_ci_design", level)
+        assert with_df(est, design, "design").ci(0.95) == pytest.approx((want["estimate"], want["se"]),
+                                                                      rel=1e-9), level
     if spec["lonely"] == "adjust" and design.stages[0].lonely.any():
         assert total_comparable("c")  # the designs are built so that this comparison happens
     est = ratio(design, "y", "x")
