@@ -214,7 +214,7 @@ def remittance_table(households: pd.DataFrame, design: SurveyDesign, level: floa
     .. [1] IMF (2009). International Transactions in Remittances: Guide for Compilers and Users.
     .. [2] Lumley, T. R package ``survey``: domain means with ``svymean`` on subsets keep all PSUs.
     """
-    from gmrd.survey.modules.remittances import FREQUENCY
+    from gmrd.survey.modules.remittances import CHANNEL, FREQUENCY, USES
 
     rows: list[dict[str, Any]] = []
 
@@ -234,9 +234,11 @@ def remittance_table(households: pd.DataFrame, design: SurveyDesign, level: floa
         for code, est in proportion(design, "RM2", domain=mask).items():
             rows.append({"section": "Frequency (receiving households)", "item": labels.get(int(code), str(code)),
                          **row(est)})
-    for prefix, section in (("RM3_", "Channel (receiving households)"), ("RM6_", "Use (receiving households)")):
+    for prefix, section, choices in (("RM3_", "Channel (receiving households)", CHANNEL),
+                                     ("RM6_", "Use (receiving households)", USES)):
+        names = {c.value: c.label.en for c in choices}
         for column in [c for c in households.columns if c.startswith(prefix)]:
-            rows.append({"section": section, "item": column[len(prefix):],
+            rows.append({"section": section, "item": names.get(column[len(prefix):], column[len(prefix):]),
                          **row(_share(proportion(design, column, domain=mask)))})
     if "RM4" in households.columns:
         rows.append({"section": "Amount in the last 12 months (receiving households)", "item": "Mean amount",
