@@ -163,8 +163,8 @@ def _remittance_charts(table: pd.DataFrame) -> list[dict[str, Any]]:
     charts = []
     for section in [s for s in table["section"].unique() if s.startswith(("Channel", "Use", "Frequency"))]:
         rows = table[table["section"] == section]
-        percent = [(100 * rows[c]).tolist() for c in ("estimate", "ci_low", "ci_high")]
-        charts.append(horizontal_bar_with_ci(rows["item"].tolist(), section, *percent, section,
+        value, low, high = ((100 * rows[c]).tolist() for c in ("estimate", "ci_low", "ci_high"))
+        charts.append(horizontal_bar_with_ci(rows["item"].tolist(), section, value, low, high, section,
                                              "% of receiving households"))
     return charts
 
