@@ -11,6 +11,7 @@ import typer
 from gmrd.commands.common import err_console, print_json, reporting_errors
 from gmrd.errors import InputError
 from gmrd.survey.analyze import analyze_path
+from gmrd.survey.estimators import DF_RULES
 from gmrd.survey.load_config import read_config
 
 
@@ -20,13 +21,18 @@ def survey_analyze(
     config: Annotated[Path, typer.Option("--config", help="Analysis configuration (YAML).")],
     report: Annotated[Path | None, typer.Option("--report", help="Write the HTML report here.")] = None,
     pdf: Annotated[Path | None, typer.Option("--pdf", help="Also print the report to PDF (needs Chromium).")] = None,
+    df: Annotated[str, typer.Option(
+        "--df", help="Degrees of freedom of the intervals: domain (PSUs with rows in the domain minus "
+                     "their strata; default) or design (those of the whole design).")] = "domain",
     json: Annotated[bool, typer.Option("--json", help="Print the estimates as one JSON document.")] = False,
 ) -> None:
     """Children left behind, their well-being by migrant status, remittances and scale reliability,
     design-based, with an HTML (and PDF) report."""
     with reporting_errors():
+        if df not in DF_RULES:
+            raise InputError(f"--df must be one of {', '.join(DF_RULES)}", field="df")
         settings = read_config(config)
-        result = analyze_path(data, settings)
+        result = analyze_path(data, settings, df)  # type: ignore[arg-type]
         for message in result.warnings:
             err_console.print(f"warning: {message}")
         if report is not None or pdf is not None:

@@ -14,16 +14,23 @@ from rich.table import Table
 from gmrd.commands.common import console, err_console, print_json, reporting_errors
 from gmrd.errors import DesignError, GmrdError, InputError
 from gmrd.survey.design import LONELY_PSU_CHOICES, SurveyDesign
-from gmrd.survey.estimators import CiMethod, Estimate, by, mean, proportion, total
+from gmrd.survey.estimators import (DF_RULE_TEXT, DF_RULES, CiMethod, DfRule, Estimate, by, mean, proportion,
+                                    total, with_df)
+from gmrd.survey.load_labels import code_key
 
 READERS = {".csv": "csv", ".sav": "sav", ".zsav": "sav", ".dta": "dta"}
 
 
-def read_survey_file(path: Path) -> pd.DataFrame:
-    """Read survey microdata: CSV, SPSS (.sav/.zsav) or Stata (.dta); values as stored (no labels)."""
+def _check_type(path: Path) -> str:
     kind = READERS.get(path.suffix.lower())
     if kind is None:
         raise InputError(f"unsupported file type {path.suffix!r} (use .csv, .sav or .dta)", file=str(path))
+    return kind
+
+
+def read_survey_file(path: Path) -> pd.DataFrame:
+    """Read survey microdata: CSV, SPSS (.sav/.zsav) or Stata (.dta); values as stored (no labels)."""
+    kind = _check_type(path)
     if not path.is_file():
         raise InputError("file not found", file=str(path))
     import pyreadstat
@@ -44,24 +51,44 @@ def _clean(value: float | None) -> float | None:
 
 
 def _plain(value: Any) -> Any:
-    return value.item() if hasattr(value, "item") else value
+    """A code as JSON: numpy scalars as Python numbers, whole floats (codes read as 1.0) as integers."""
+    value = value.item() if hasattr(value, "item") else value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
-def _row(domain: dict[str, Any], est: Estimate, level: float) -> dict[str, Any]:
+def _labelled(domain: dict[str, Any], labels: dict[str, dict[Any, str]]) -> dict[str, str]:
+    """The value label of each domain value whose variable has one in the file."""
+    out: dict[str, str] = {}
+    for variable, value in domain.items():
+        by_code = {code_key(code): text for code, text in labels.get(variable, {}).items()}
+        text = by_code.get(code_key(value))
+        if text is not None:
+            out[variable] = text
+    return out
+
+
+def _row(domain: dict[str, Any], est: Estimate, level: float, design: SurveyDesign, df_rule: DfRule,
+         labels: dict[str, dict[Any, str]]) -> dict[str, Any]:
+    est = with_df(est, design, df_rule)
     low, high = est.ci(level)
-    return {"domain": {k: _plain(v) for k, v in domain.items()}, "estimate": _clean(est.value),
-            "se": _clean(est.se), "ci_low": _clean(low), "ci_high": _clean(high), "deff": _clean(est.deff),
-            "df": _clean(est.df)}
+    return {"domain": {k: _plain(v) for k, v in domain.items()}, "labels": _labelled(domain, labels),
+            "estimate": _clean(est.value), "se": _clean(est.se), "ci_low": _clean(low),
+            "ci_high": _clean(high), "deff": _clean(est.deff), "df": _clean(est.df)}
 
 
 def estimate_document(data: pd.DataFrame, *, statistic: str, variable: str, by_var: str | None = None,
                       weight: str | None = None, strata: str | None = None, clusters: list[str] | None = None,
                       fpc: list[str] | None = None, lonely_psu: str = "fail", nest: bool = False,
-                      level: float = 0.95, ci_method: CiMethod = "logit") -> dict[str, Any]:
-    """The ``survey estimate`` JSON document: ``{"statistic", "variable", "results": [...]}``."""
+                      level: float = 0.95, ci_method: CiMethod = "logit", df_rule: DfRule = "domain",
+                      labels: dict[str, dict[Any, str]] | None = None) -> dict[str, Any]:
+    """The ``survey estimate`` JSON document: ``{"statistic", "variable", "df_rule", "results": [...]}``;
+    each result's ``labels`` gives the file's value label of its domain values ({} for CSV)."""
     design = SurveyDesign.from_frame(data, weights=weight, strata=strata, clusters=clusters or [],
                                      fpc=fpc or [], lonely_psu=lonely_psu, nest=nest)  # type: ignore[arg-type]
     design.column(variable)
+    labels = labels or {}
     results: list[dict[str, Any]] = []
     if statistic == "prop":
         if by_var is None:
@@ -71,15 +98,15 @@ def estimate_document(data: pd.DataFrame, *, statistic: str, variable: str, by_v
         for dom, levels in per_domain.items():
             for value, est in levels.items():
                 domain = ({} if by_var is None else {by_var: dom}) | {variable: value}
-                results.append(_row(domain, est, level))
+                results.append(_row(domain, est, level, design, df_rule, labels))
     else:
         estimator = mean if statistic == "mean" else total
         if by_var is None:
-            results.append(_row({}, estimator(design, variable), level))
+            results.append(_row({}, estimator(design, variable), level, design, df_rule, labels))
         else:
             for dom, est in by(design, variable, by_var, estimator).items():
-                results.append(_row({by_var: dom}, est, level))
-    return {"statistic": statistic, "variable": variable, "results": results}
+                results.append(_row({by_var: dom}, est, level, design, df_rule, labels))
+    return {"statistic": statistic, "variable": variable, "df_rule": df_rule, "results": results}
 
 
 def survey_estimate(
@@ -100,11 +127,15 @@ def survey_estimate(
     level: Annotated[float, typer.Option("--level", help="Confidence level.")] = 0.95,
     ci_method: Annotated[str, typer.Option(
         "--ci-method", help="Proportion intervals: logit or korn-graubard.")] = "logit",
+    df: Annotated[str, typer.Option(
+        "--df", help="Degrees of freedom of the intervals: domain (PSUs with rows in the domain minus "
+                     "their strata; default) or design (those of the whole design).")] = "domain",
     json: Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")] = False,
 ) -> None:
     """Design-based estimate with Taylor-linearized SEs (like R's svydesign and svymean/svytotal/svyby).
 
     Missing values of VAR are left out as R's na.rm=TRUE; domains (--by) keep every PSU for the SE.
+    Values of .sav/.dta files are shown with their value labels.
     """
     with reporting_errors():
         chosen = [(s, v) for s, v in (("mean", mean_var), ("total", total_var), ("prop", prop_var)) if v]
@@ -114,15 +145,21 @@ def survey_estimate(
             raise DesignError(f"--lonely-psu must be one of {', '.join(LONELY_PSU_CHOICES)}")
         if ci_method not in ("logit", "korn-graubard"):
             raise DesignError("--ci-method must be logit or korn-graubard")
+        if df not in DF_RULES:
+            raise DesignError(f"--df must be one of {', '.join(DF_RULES)}")
         statistic, variable = chosen[0]
-        frame = read_survey_file(data)
+        _check_type(data)
+        from gmrd.survey.load import read_table
+
+        table_in = read_table(data)  # with the value labels of .sav/.dta files
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
-                document = estimate_document(frame, statistic=statistic, variable=variable, by_var=by_var,
-                                             weight=weight, strata=strata, clusters=cluster, fpc=fpc,
-                                             lonely_psu=lonely_psu, nest=nest, level=level,
-                                             ci_method=ci_method)  # type: ignore[arg-type]
+                document = estimate_document(table_in.frame, statistic=statistic, variable=variable,
+                                             by_var=by_var, weight=weight, strata=strata, clusters=cluster,
+                                             fpc=fpc, lonely_psu=lonely_psu, nest=nest, level=level,
+                                             ci_method=ci_method, df_rule=df,  # type: ignore[arg-type]
+                                             labels=table_in.value_labels)
             except GmrdError as exc:
                 raise DesignError(f"{data}: {exc}") from None
         for warning in caught:
@@ -132,11 +169,12 @@ def survey_estimate(
         return
     domains = list(document["results"][0]["domain"]) if document["results"] else []
     table = Table(*domains, "estimate", "SE", f"{level:.0%} CI", "deff", "df",
-                  title=f"{statistic} of {variable}")
+                  title=f"{statistic} of {variable}", caption=f"df: {df}, {DF_RULE_TEXT[df]}")
     for row in document["results"]:
         ci = (f"{row['ci_low']:.6g} – {row['ci_high']:.6g}" if row["ci_low"] is not None else "")
-        table.add_row(*(str(v) for v in row["domain"].values()), _fmt(row["estimate"]), _fmt(row["se"]), ci,
-                      _fmt(row["deff"], 3), _fmt(row["df"], 0))
+        shown = [row["labels"].get(k, str(v)) for k, v in row["domain"].items()]
+        table.add_row(*shown, _fmt(row["estimate"]), _fmt(row["se"]), ci, _fmt(row["deff"], 3),
+                      _fmt(row["df"], 0))
     console.print(table)
 
 

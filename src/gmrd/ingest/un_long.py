@@ -1,5 +1,11 @@
 """The UN Population Division long format (LocID, sex, LocIDorg, yearref, age, agelength,
-PopulationUniverse, source, value), plain or gzip: the empirical inputs of the IMS estimates.
+PopulationUniverse, source, value), plain or gzip: the empirical inputs of the IMS estimates, and the
+IMS 2020/2024 estimates by destination, origin, age and sex.
+
+The columns are recognised by name in any order (the empirical file has ``LocID,sex,LocIDorg,…``, the
+IMS 2020 file ``LocID,LocIDorg,sex,…``), other columns are ignored, and integer codes may be written
+as floats (``218.0``). Rows with no data beside LocID (the IMS 2020 file ends with 235 of them) are
+skipped with a warning; any other missing or non-integer code is an error naming row and field.
 
 A tabulation there is destination × source × date × universe; codes are already M49 and UNPD
 universe codes, so records need no label resolution.
@@ -9,6 +15,7 @@ from __future__ import annotations
 
 import gzip
 import math
+import warnings
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -16,13 +23,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from gmrd.errors import InputError
+from gmrd.errors import InputError, InputWarning
 
 name = "un_long"
 
 COLUMNS = ("LocID", "sex", "LocIDorg", "yearref", "age", "agelength", "PopulationUniverse", "source", "value")
-DTYPES = {"LocID": "int64", "sex": "int64", "LocIDorg": "int64", "yearref": "float64", "age": "int64",
-          "agelength": "int64", "PopulationUniverse": "int64", "source": "category", "value": "float64"}
+CODES = ("LocID", "sex", "LocIDorg", "age", "agelength", "PopulationUniverse")
+# codes are read as floats ("218.0" is 218) and checked to be whole numbers in _codes
+DTYPES = {**{c: "float64" for c in CODES}, "yearref": "float64", "source": "category", "value": "float64"}
 CITATION = ("United Nations Population Division, empirical data points behind the International Migrant "
             "Stock estimates (long format), source '{}'")
 CHUNK_ROWS = 1_000_000
@@ -47,8 +55,9 @@ def _partial_gunzip(head: bytes) -> bytes:
 
 
 def detect(path: Path, head: bytes) -> bool:
-    fields = [f.strip().strip('"') for f in _header(head).split(",")]
-    return tuple(fields[: len(COLUMNS)]) == COLUMNS
+    """A header that holds every column of :data:`COLUMNS`, in any order."""
+    fields = {f.strip().strip('"') for f in _header(head).split(",")}
+    return set(COLUMNS) <= fields
 
 
 def decimal_year_to_date(yearref: float) -> date:
@@ -78,20 +87,34 @@ def source_type_of(source: str) -> str:
 def read(path: Path) -> Iterator[pd.DataFrame]:
     try:
         reader = pd.read_csv(path, usecols=list(COLUMNS), dtype=DTYPES, chunksize=CHUNK_ROWS,
-                             compression="infer", na_filter=True)
-        start = 2
+                             compression="infer", na_filter=True, encoding="utf-8-sig")
+        start, empty = 2, 0
         for chunk in reader:
-            yield _records(chunk, start, path.name)
+            records, skipped = _records(chunk, start, path.name)
             start += len(chunk)
+            empty += skipped
+            if len(records):
+                yield records
+        if empty:
+            warnings.warn(f"{path.name}: {empty} row(s) with no data beside LocID skipped", InputWarning,
+                          stacklevel=2)
     except (ValueError, pd.errors.ParserError) as exc:
         raise InputError(f"malformed UN long-format file: {exc}", file=path.name) from None
     except (EOFError, OSError, gzip.BadGzipFile) as exc:
         raise InputError(f"unreadable (truncated or corrupt) file: {exc}", file=path.name) from None
 
 
-def _records(chunk: pd.DataFrame, start: int, file: str) -> pd.DataFrame:
+def _records(chunk: pd.DataFrame, start: int, file: str) -> tuple[pd.DataFrame, int]:
+    """The chunk's records and the number of rows skipped for having no data beside LocID."""
+    rows = np.arange(start, start + len(chunk))
+    empty = chunk[[c for c in COLUMNS if c != "LocID"]].isna().all(axis=1).to_numpy()
+    if empty.any():
+        chunk, rows = chunk[~empty], rows[~empty]
     n = len(chunk)
-    rows = np.arange(start, start + n)
+    codes = {column: _codes(chunk[column].to_numpy(), rows, column, file) for column in CODES}
+    if chunk["yearref"].isna().any():
+        first = int(np.argmax(chunk["yearref"].isna().to_numpy()))
+        raise InputError("missing date", file=file, row=int(rows[first]), field="yearref")
     if chunk["value"].isna().any():
         first = int(np.argmax(chunk["value"].isna().to_numpy()))
         raise InputError("missing value", file=file, row=int(rows[first]), field="value")
@@ -99,31 +122,45 @@ def _records(chunk: pd.DataFrame, start: int, file: str) -> pd.DataFrame:
     dates = _map_categories(chunk["yearref"].astype("category"), decimal_year_to_date)
     types = _map_categories(sources, source_type_of)
     citations = _map_categories(sources, CITATION.format)
-    age = chunk["age"].to_numpy()
-    length = chunk["agelength"].to_numpy()
+    age = codes["age"]
+    length = codes["agelength"]
     hi = pd.array(np.where(length > 0, age + length, 0), dtype="Int64")
     hi[length <= 0] = pd.NA
     lo = np.where(age < 0, -1, age)
     out = pd.DataFrame({
         "row": rows,
-        "country_code": chunk["LocID"].to_numpy(),
+        "country_code": codes["LocID"],
         "reference_date": dates,
         "date_precision": pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), ["decimal"]),
         "source_type": types,
-        "universe": chunk["PopulationUniverse"].to_numpy(),
+        "universe": codes["PopulationUniverse"],
         "source_title": sources.array,
         "citation": citations,
-        "sex": chunk["sex"].to_numpy(),
+        "sex": codes["sex"],
         "age_lo": lo,
         "age_hi": hi,
-        "origin_code": chunk["LocIDorg"].to_numpy(),
+        "origin_code": codes["LocIDorg"],
         "value": chunk["value"].to_numpy(),
         "age_label": None,
         "origin_label": None,
         "sex_label": None,
         "note": pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), [""]),
     })
-    return out
+    return out, int(empty.sum())
+
+
+def _codes(values: np.ndarray, rows: np.ndarray, column: str, file: str) -> np.ndarray:
+    """Whole-number codes as int64 (``218.0`` is 218); a missing or fractional code is an error."""
+    bad = ~np.isfinite(values)
+    if bad.any():
+        first = int(np.argmax(bad))
+        raise InputError("missing code", file=file, row=int(rows[first]), field=column)
+    fractional = values != np.floor(values)
+    if fractional.any():
+        first = int(np.argmax(fractional))
+        raise InputError(f"code {float(values[first]):g} is not a whole number", file=file, row=int(rows[first]),
+                         field=column)
+    return values.astype(np.int64)
 
 
 def _map_categories(values: pd.Series, func) -> pd.Categorical:  # type: ignore[no-untyped-def]

@@ -7,8 +7,9 @@ one; a name that two entries of the same layer claim is ambiguous and is an erro
    and the area names printed in the IMS 2019 and 2020 workbooks (``data/ims_names.csv``);
 1. pycountry's ISO 3166 names (official, common, historic), ISO3 and ISO2 codes;
 2. pycountry's gettext translations of those names (Spanish, French, Portuguese, …, Japanese, Russian);
-3. country_converter's regular expressions, as suggestions only: they are consulted last, on labels
-   without qualifiers ("other", "former", "and", directions …), and their answer is mapped through
+3. country_converter's regular expressions, consulted last, on labels without qualifiers ("other",
+   "former", "and", directions …), and only when a pattern matches the WHOLE label ("Senegall" or
+   "Zambiana" contain "senegal" and "zambia" but are not resolved); their answer is mapped through
    our table (so coco's mapping of Czechoslovakia to Czechia or of old Sudan to 729 never applies).
 
 Labels are compared after :func:`country_key` (case, accents, punctuation, whitespace, "the",
@@ -20,7 +21,11 @@ words of that area's names ("Polska Rzeczpospolita-Poland"); "Former X" only to 
 X's predecessor, Sudan 736). Then :class:`gmrd.reference.name_rules.WordReader` reads the label
 word by word: a name beside words of its own names, with or without a separator, and words cut
 short ("St Kitts & Nev"), each only when exactly one area fits; two names side by side are an
-error. Nothing is ever matched by similarity.
+error. Last, the words of a name in another order ("Samoa American", "Sao Tome Principe": the words of
+one area's name, "and" aside, and no other's; "Islas Solomón": the Spanish, French or Portuguese word
+for islands beside the rest of the name). Nothing is ever matched by similarity: a label that no
+rule reads is an error, which suggests the closest known name ("did you mean Senegal (686)?") without
+using it.
 
 Dates: names whose meaning changed resolve for the reference date: "Sudan" before 9 July 2011 is
 736, from then on 729. Numeric codes are taken as given.
@@ -29,6 +34,7 @@ Dates: names whose meaning changed resolve for the reference date: "Sudan" befor
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import gettext
 import re
 from collections import defaultdict
@@ -59,7 +65,7 @@ _COCO_TRAPS = re.compile(r"antarctic|\bat$|indochina|canal zone|trucial|south ?w
                          r"wales|n ?thern ireland|\bkorea$|^korea\b(?!.*(republic|south|north|dem))")
 # "(NO)", "(AU)": the sovereign's ISO2 code after a territory's name, as Eurostat prints them.
 _IGNORABLE_PAREN = re.compile(r"[A-Za-z]{2}|the|country|country of|republic of|rep of|state of|sar|south|"
-                              r"north|sar of china|sar china|nuts \d{4}", re.IGNORECASE)
+                              r"north|sar of china|sar,? china|nuts \d{4}", re.IGNORECASE)
 ORIGIN_TOTAL, ORIGIN_OTHER, ORIGIN_UNKNOWN = 0, 2003, 9999999
 
 
@@ -182,6 +188,11 @@ class CountryResolver:
                 names.setdefault(k, found)
         iso = {str(x).casefold() for c in _by_code().values() for x in (c.iso3, c.iso2) if x}
         self._words = WordReader(names, iso, self._refused, self._exact, _QUALIFIERS | {"in"})
+        self._reordered: dict[tuple[str, ...], set[int]] = defaultdict(set)
+        for k, found in names.items():
+            if k not in iso and " " in k:
+                self._reordered[_word_set(k)] |= found
+        self._names = {k: found for k, found in names.items() if k not in iso and len(found) == 1}
         self._m49: dict[int, int] = {}
         for c in sorted(_by_code().values(), key=_geographic_first):
             if c.m49 is not None:
@@ -243,9 +254,18 @@ class CountryResolver:
             raise UnknownCountry("empty country name")
         code = self._name(text, depth=0)
         if code is None:
-            raise UnknownCountry(f"unknown country or area {str(label)!r} (add it to the aliases table "
-                                 "or use an M49 code)")
+            raise UnknownCountry(f"unknown country or area {str(label)!r}{self.suggestion(text)} (add it to "
+                                 "the aliases table or use an M49 code)")
         return _dated(code, on)
+
+    def suggestion(self, text: str) -> str:
+        """"; did you mean Senegal (686)?" for the known name closest to ``text`` (difflib ratio ≥ 0.8),
+        or "". Only shown in the error message: a label never resolves by similarity."""
+        close = difflib.get_close_matches(country_key(text), self._names, n=1, cutoff=0.8)
+        if not close:
+            return ""
+        area = _by_code()[next(iter(self._names[close[0]]))]
+        return f"; did you mean {area.name} ({area.code})?"
 
     def _number(self, value: float) -> int:
         try:
@@ -321,7 +341,15 @@ class CountryResolver:
         parts = [p for p in text.split("-") if p.strip()]
         if len(parts) > 1:
             return self._agreeing(parts, depth) or self._words.read(_variants(text, k))
-        return self._words.read(_variants(text, k)) or self._coco_suggestion(k, text)
+        return self._words.read(_variants(text, k)) or self._in_other_order(k) or self._coco_whole(k, text)
+
+    def _in_other_order(self, k: str) -> int | None:
+        """The one area with a name made of the words of ``k`` in another order, "and" aside; not for
+        labels with a direction, whose place changes the area ("Yemen South", "Cyprus North")."""
+        if " " not in k or set(k.split()) & _DIRECTIONS:
+            return None
+        found = self._reordered.get(_word_set(k), set())
+        return next(iter(found)) if len(found) == 1 and REFUSED not in found else None
 
     def _agreeing(self, parts: list[str], depth: int) -> int | None:
         """The one code of a label in parts ("Avusturya-Austria"): every part that resolves gives
@@ -344,14 +372,15 @@ class CountryResolver:
         except UnknownCountry:
             return None
 
-    def _coco_suggestion(self, k: str, text: str) -> int | None:
+    def _coco_whole(self, k: str, text: str) -> int | None:
+        """The area of country_converter's patterns that match the whole key (not a part of it)."""
         if not self._use_coco or set(k.split()) & _QUALIFIERS or not re.fullmatch(r"[a-z' ]+", k):
             return None
         if self._coco is None:
             self._coco = _coco_patterns()
         if _COCO_TRAPS.search(k):
             return None
-        found = {code for pattern, code in self._coco if pattern.search(k)}
+        found = {code for pattern, code in self._coco if pattern.fullmatch(k)}
         if len(found) != 1:
             return None
         code = found.pop()
@@ -365,6 +394,18 @@ class CountryResolver:
 def _geographic_first(c: Country) -> int:
     order = {"world": 0, "region": 1, "subregion": 2}
     return order.get(c.kind, 3)
+
+
+_CONNECTIVES = frozenset({"and", "y", "e", "et", "und"})
+_DIRECTIONS = frozenset({"north", "south", "east", "west", "northern", "southern", "eastern", "western",
+                         "central", "norte", "sur", "nord", "sud"})
+_GENERIC_WORDS = {"islas": "islands", "isla": "island", "iles": "islands", "ile": "island", "ilhas": "islands"}
+
+
+def _word_set(k: str) -> tuple[str, ...]:
+    """The words of a key in sorted order, without "and" (y, e, et, und) and with "islands" for the
+    Spanish, French and Portuguese word (for :meth:`CountryResolver._in_other_order`)."""
+    return tuple(sorted(_GENERIC_WORDS.get(w, w) for w in k.split() if w not in _CONNECTIVES))
 
 
 def _variants(text: str, k: str) -> Iterable[str]:

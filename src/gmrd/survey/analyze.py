@@ -23,7 +23,7 @@ from gmrd.errors import InputError
 from gmrd.survey.analyze_frames import child_frame, respondent_frame, scale_items
 from gmrd.survey.compare import rao_scott, ttest
 from gmrd.survey.design import SurveyDesign
-from gmrd.survey.estimators import Estimate, by, mean, proportion, total
+from gmrd.survey.estimators import DfRule, Estimate, by, mean, proportion, total, with_df
 from gmrd.survey.load import SurveyData, load_survey
 from gmrd.survey.load_config import AnalysisConfig, DesignSpec
 from gmrd.survey.reliability import cronbach_alpha
@@ -55,6 +55,7 @@ class AnalysisResult:
     reliability: pd.DataFrame
     warnings: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+    df_rule: DfRule = "domain"
 
 
 def build_design(frame: pd.DataFrame, spec: DesignSpec) -> SurveyDesign:
@@ -67,8 +68,12 @@ def _clean(x: float) -> float:
     return float(x) if x is not None and math.isfinite(x) else float("nan")
 
 
-def estimate_row(est: Estimate, level: float) -> dict[str, float]:
-    """estimate, se, ci_low, ci_high, df, deff and n of an Estimate."""
+def estimate_row(est: Estimate, level: float, design: SurveyDesign | None = None,
+                 df: DfRule = "domain") -> dict[str, float]:
+    """estimate, se, ci_low, ci_high, df, deff and n of an Estimate (its interval on the design's
+    degrees of freedom with ``df="design"``, see :func:`gmrd.survey.estimators.with_df`)."""
+    if design is not None:
+        est = with_df(est, design, df)
     low, high = est.ci(level)
     return {"estimate": _clean(est.value), "se": _clean(est.se), "ci_low": _clean(low), "ci_high": _clean(high),
             "df": _clean(est.df), "deff": _clean(est.deff) if est.deff is not None else float("nan"), "n": est.n}
@@ -84,7 +89,7 @@ def _share(levels: dict[Any, Estimate]) -> Estimate:
 
 
 def left_behind_table(frame: pd.DataFrame, design: SurveyDesign, domains: dict[str, str],
-                      level: float = 0.95) -> pd.DataFrame:
+                      level: float = 0.95, df: DfRule = "domain") -> pd.DataFrame:
     """Number and share of children (0-17) left behind, overall and by each domain variable.
 
     Parameters
@@ -93,6 +98,7 @@ def left_behind_table(frame: pd.DataFrame, design: SurveyDesign, domains: dict[s
     design : the design over ``frame``
     domains : display name → column (e.g. {"Sex": "sex_label", "Age group": "age_group"})
     level : confidence level
+    df : degrees of freedom of the intervals, ``"domain"`` or ``"design"`` (``with_df``)
 
     Returns
     -------
@@ -105,12 +111,16 @@ def left_behind_table(frame: pd.DataFrame, design: SurveyDesign, domains: dict[s
        life satisfaction. Migration and Development 3(1):1-21 (left behind by mother, father, both).
     """
     rows: list[dict[str, Any]] = []
+
+    def row(est: Estimate) -> dict[str, float]:
+        return estimate_row(est, level, design, df)
+
     for indicator, label in INDICATORS.items():
         base = {"indicator": indicator, "label": label}
         rows.append({**base, "domain": "All", "group": "All children 0-17", "statistic": "share",
-                     **estimate_row(_share(proportion(design, indicator)), level)})
+                     **row(_share(proportion(design, indicator)))})
         rows.append({**base, "domain": "All", "group": "All children 0-17", "statistic": "number",
-                     **estimate_row(total(design, indicator), level)})
+                     **row(total(design, indicator))})
         for name, column in domains.items():
             shares = by(design, indicator, column, proportion)
             numbers = by(design, indicator, column, total)
@@ -119,9 +129,9 @@ def left_behind_table(frame: pd.DataFrame, design: SurveyDesign, domains: dict[s
                 order = [g for g in frame[column].cat.categories if g in shares]
             for group in order:
                 rows.append({**base, "domain": name, "group": str(group), "statistic": "share",
-                             **estimate_row(_share(shares[group]), level)})
+                             **row(_share(shares[group]))})
                 rows.append({**base, "domain": name, "group": str(group), "statistic": "number",
-                             **estimate_row(numbers[group], level)})
+                             **row(numbers[group])})
     return pd.DataFrame(rows)
 
 
@@ -158,7 +168,7 @@ def effect_size(frame: pd.DataFrame, weights: np.ndarray, outcome: str, group: s
 
 
 def compare_outcomes(frame: pd.DataFrame, design: SurveyDesign, outcomes: list[str],
-                     level: float = 0.95) -> tuple[pd.DataFrame, pd.DataFrame]:
+                     level: float = 0.95, df: DfRule = "domain") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Means by migrant status and the migrant - non-migrant difference of each outcome.
 
     Returns (group means, comparisons): the comparison has the difference with its t-test CI and
@@ -170,7 +180,8 @@ def compare_outcomes(frame: pd.DataFrame, design: SurveyDesign, outcomes: list[s
     for outcome in outcomes:
         label = OUTCOMES.get(outcome, outcome)
         for group, est in by(design, outcome, "migrant", mean).items():
-            means.append({"outcome": outcome, "label": label, "group": group, **estimate_row(est, level)})
+            means.append({"outcome": outcome, "label": label, "group": group,
+                          **estimate_row(est, level, design, df)})
         test = ttest(design, outcome, "migrant")  # sorted levels: estimate = non-migrant - migrant
         low, high = test.ci(level)
         row: dict[str, Any] = {"outcome": outcome, "label": label, "difference": -test.estimate, "se": test.se,
@@ -193,7 +204,8 @@ def distribution(frame: pd.DataFrame, weights: np.ndarray, outcome: str, group: 
     return (100 * table / table.sum()).reset_index()
 
 
-def remittance_table(households: pd.DataFrame, design: SurveyDesign, level: float = 0.95) -> pd.DataFrame:
+def remittance_table(households: pd.DataFrame, design: SurveyDesign, level: float = 0.95,
+                     df: DfRule = "domain") -> pd.DataFrame:
     """Receipt of remittances (all and migrant-sending households) and, among receivers, frequency
     (RM2), channels (RM3_*), uses (RM6_*) and the mean amount (RM4, in the reported currency).
 
@@ -202,29 +214,35 @@ def remittance_table(households: pd.DataFrame, design: SurveyDesign, level: floa
     .. [1] IMF (2009). International Transactions in Remittances: Guide for Compilers and Users.
     .. [2] Lumley, T. R package ``survey``: domain means with ``svymean`` on subsets keep all PSUs.
     """
-    from gmrd.survey.modules.remittances import FREQUENCY
+    from gmrd.survey.modules.remittances import CHANNEL, FREQUENCY, USES
 
     rows: list[dict[str, Any]] = []
+
+    def row(est: Estimate) -> dict[str, float]:
+        return estimate_row(est, level, design, df)
+
     if "RM1" not in households.columns:
         return pd.DataFrame(rows)
     receives = (pd.to_numeric(households["RM1"], errors="coerce") == 1)
     sending = households["migrant_household"] == 1
     for name, domain in (("All households", None), ("Migrant-sending households", sending.to_numpy())):
         rows.append({"section": "Receives remittances", "item": name,
-                     **estimate_row(_share(proportion(design, "receives", domain=domain)), level)})
+                     **row(_share(proportion(design, "receives", domain=domain)))})
     mask = receives.to_numpy()
     if "RM2" in households.columns:
         labels = {int(c.value): c.label.en for c in FREQUENCY}
         for code, est in proportion(design, "RM2", domain=mask).items():
             rows.append({"section": "Frequency (receiving households)", "item": labels.get(int(code), str(code)),
-                         **estimate_row(est, level)})
-    for prefix, section in (("RM3_", "Channel (receiving households)"), ("RM6_", "Use (receiving households)")):
+                         **row(est)})
+    for prefix, section, choices in (("RM3_", "Channel (receiving households)", CHANNEL),
+                                     ("RM6_", "Use (receiving households)", USES)):
+        names = {c.value: c.label.en for c in choices}
         for column in [c for c in households.columns if c.startswith(prefix)]:
-            rows.append({"section": section, "item": column[len(prefix):],
-                         **estimate_row(_share(proportion(design, column, domain=mask)), level)})
+            rows.append({"section": section, "item": names.get(column[len(prefix):], column[len(prefix):]),
+                         **row(_share(proportion(design, column, domain=mask)))})
     if "RM4" in households.columns:
         rows.append({"section": "Amount in the last 12 months (receiving households)", "item": "Mean amount",
-                     **estimate_row(mean(design, "RM4", domain=mask), level)})
+                     **row(mean(design, "RM4", domain=mask))})
     return pd.DataFrame(rows)
 
 
@@ -246,8 +264,9 @@ def _design_summary(design: SurveyDesign, name: str) -> dict[str, Any]:
             "lonely_psu": design.lonely_psu, "lonely_strata": int(first.lonely.sum())}
 
 
-def analyze(data: SurveyData, config: AnalysisConfig) -> AnalysisResult:
-    """Run every requested output of the configuration over linked survey data.
+def analyze(data: SurveyData, config: AnalysisConfig, df: DfRule = "domain") -> AnalysisResult:
+    """Run every requested output of the configuration over linked survey data; ``df`` chooses the
+    degrees of freedom of the intervals (``"domain"`` or ``"design"``, see ``with_df``).
 
     Raises
     ------
@@ -275,7 +294,7 @@ def analyze(data: SurveyData, config: AnalysisConfig) -> AnalysisResult:
                 domains["Region"] = "region_label"
             design = build_design(kids, spec)
             summary["children"] = _design_summary(design, "children 0-17 (roster)")
-            left = left_behind_table(kids, design, domains, config.level)
+            left = left_behind_table(kids, design, domains, config.level, df)
         if "wellbeing" in config.outputs or "reliability" in config.outputs:
             resp = respondent_frame(data, hh_columns, age=config.age, sex=config.sex, migrant=config.migrant,
                                     value_set=config.value_set)
@@ -286,7 +305,7 @@ def analyze(data: SurveyData, config: AnalysisConfig) -> AnalysisResult:
                 design = build_design(resp, spec)
                 summary["respondents"] = _design_summary(design, "child respondents 10-17")
                 outcomes = [o for o in OUTCOMES if o in resp.columns and resp[o].notna().any()]
-                means, comparisons = compare_outcomes(resp, design, outcomes, config.level)
+                means, comparisons = compare_outcomes(resp, design, outcomes, config.level, df)
                 for outcome in ("ladder", "eq5d_lss"):
                     if outcome in resp.columns:
                         dists[outcome] = distribution(resp, design.weights, outcome, "migrant")
@@ -298,11 +317,12 @@ def analyze(data: SurveyData, config: AnalysisConfig) -> AnalysisResult:
                 hh["receives"] = (pd.to_numeric(hh["RM1"], errors="coerce") == 1).astype(float)
                 design = build_design(hh, spec)
                 summary["households"] = _design_summary(design, "households")
-                remit = remittance_table(hh, design, config.level)
+                remit = remittance_table(hh, design, config.level, df)
             else:
                 notes.append("no remittance variables (RM1) in the household file: remittances left out")
     notes += [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
-    return AnalysisResult(config, summary, left, means, comparisons, dists, remit, reliab, tuple(dict.fromkeys(notes)))
+    return AnalysisResult(config, summary, left, means, comparisons, dists, remit, reliab,
+                          tuple(dict.fromkeys(notes)), df_rule=df)
 
 
 def _flag(data: SurveyData, migrant: str) -> np.ndarray:
@@ -311,8 +331,8 @@ def _flag(data: SurveyData, migrant: str) -> np.ndarray:
     return migrant_flag(data, migrant).to_numpy()
 
 
-def analyze_path(data: Path, config: AnalysisConfig) -> AnalysisResult:
+def analyze_path(data: Path, config: AnalysisConfig, df: DfRule = "domain") -> AnalysisResult:
     """Load the survey at ``data`` (folder of linked files, ODK/Kobo export or one file) as the
     configuration describes, and :func:`analyze` it."""
     survey = load_survey(data, files=config.files or None, keys=config.keys, orphans=config.orphans)  # type: ignore[arg-type]
-    return analyze(survey, config)
+    return analyze(survey, config, df)

@@ -9,7 +9,7 @@ with zero contribution: domain standard errors use every PSU of the design, as `
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -21,6 +21,13 @@ from gmrd.survey.design import SurveyDesign, level_codes
 from gmrd.survey.variance import domain_degrees_of_freedom, group_keys, unit_sums, variance_from_totals
 
 CiMethod = Literal["t", "logit", "korn-graubard"]
+DfRule = Literal["domain", "design"]
+#: Degrees of freedom of intervals: the default first (``--df``).
+DF_RULES: tuple[str, ...] = ("domain", "design")
+DF_RULE_TEXT: dict[str, str] = {
+    "domain": "PSUs with rows in the domain minus their strata (R's degf of the domain's subset)",
+    "design": "PSUs minus strata of the whole design (R's confint(svyby(...), df = degf(design)))",
+}
 
 
 @dataclass(frozen=True)
@@ -79,6 +86,36 @@ class Estimate:
         low = stats.beta.ppf(alpha / 2, n_eff * p, n_eff * (1 - p) + 1)
         high = stats.beta.ppf(1 - alpha / 2, n_eff * p + 1, n_eff * (1 - p))
         return (float(low), float(high))
+
+
+def with_df(estimate: Estimate, design: SurveyDesign, rule: DfRule) -> Estimate:
+    """The estimate with the degrees of freedom its interval uses under ``rule``.
+
+    ``"domain"`` keeps the estimate's own: PSUs with rows used (in the domain, variable present) minus
+    their strata, R's ``degf`` of the domain's subset. ``"design"`` takes the whole design's PSUs minus
+    strata, R's ``confint(svyby(...), df = degf(design))`` and the usual choice of Stata and SUDAAN
+    for subpopulations. The two differ only for a domain (or a variable with missing values) absent
+    from some PSUs; ``"domain"`` then gives the wider interval.
+
+    References
+    ----------
+    .. [1] Lumley, T. R package ``survey``: ``degf``, ``confint.svyby``; Lumley, T. (2010). Complex
+       Surveys: A Guide to Analysis Using R. Wiley, section 2.3.
+    .. [2] West, B. T., Berglund, P. and Heeringa, S. G. (2008). A closer examination of subpopulation
+       analysis of complex-sample survey data. The Stata Journal 8(4), 520-531.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"y": [1.0, 2, 3, 4, 5, 6], "w": 1.0, "psu": range(6), "d": [1, 1, 1, 1, 0, 0]})
+    >>> design = SurveyDesign.from_frame(df, weights="w", clusters=["psu"])
+    >>> est = by(design, "y", "d", mean)[1]
+    >>> est.df, with_df(est, design, "design").df
+    (3.0, 5.0)
+    """
+    if rule not in DF_RULES:
+        raise DesignError(f"degrees of freedom must be one of {', '.join(DF_RULES)}, not {rule!r}")
+    return estimate if rule == "domain" else replace(estimate, df=float(design.degrees_of_freedom))
 
 
 def _expit(x: float) -> float:

@@ -21,26 +21,67 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from gmrd.errors import GmrdError
-from gmrd.survey.analyze import AnalysisResult
+from gmrd.survey.analyze import OUTCOMES, AnalysisResult
+from gmrd.survey.estimators import DF_RULE_TEXT
 from gmrd.web.charts import COLOURS
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
+MINUS = "\u2212"
+
+
+def _signed(text: str) -> str:
+    """A formatted number with a true minus sign (U+2212) instead of the hyphen."""
+    return MINUS + text[1:] if text.startswith("-") else text
+
+
 def format_number(value: Any, digits: int = 3) -> str:
-    """A number as the report shows it: ``digits`` decimals, or thousands separators from 1,000; empty for NaN."""
+    """A number as the report shows it: ``digits`` decimals, or thousands separators from 1,000; a true
+    minus for negative numbers; empty for NaN.
+
+    >>> format_number(-0.9651), format_number(12963.6), format_number(float("nan"))
+    ('−0.965', '12,964', '')
+    """
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return ""
     if isinstance(value, int | float):
         if abs(value) >= 1000:
-            return f"{value:,.0f}"
-        return f"{value:.{digits}f}"
+            return _signed(f"{value:,.0f}")
+        return _signed(f"{value:.{digits}f}")
     return str(value)
 
 
 def format_percent(value: float) -> str:
     """A share (0-1) in percent with one decimal; empty for NaN."""
-    return "" if not math.isfinite(value) else f"{100 * value:.1f}"
+    return "" if not math.isfinite(value) else _signed(f"{100 * value:.1f}")
+
+
+def format_range(low: float, high: float, digits: int = 3) -> str:
+    """An interval as "low to high" (readable with negative ends: "−1.199 to −0.731"); empty for NaN.
+
+    >>> format_range(-1.1994, -0.7312)
+    '−1.199 to −0.731'
+    """
+    a, b = format_number(low, digits), format_number(high, digits)
+    return f"{a} to {b}" if a and b else ""
+
+
+def format_percent_range(low: float, high: float) -> str:
+    """A share's interval in percent: "15.5 to 21.5"."""
+    a, b = format_percent(low), format_percent(high)
+    return f"{a} to {b}" if a and b else ""
+
+
+def format_p(value: float) -> str:
+    """A p-value: "< 0.001" below 0.001, else three decimals; empty for NaN.
+
+    >>> format_p(3e-9), format_p(0.04567)
+    ('< 0.001', '0.046')
+    """
+    if value is None or not math.isfinite(value):
+        return ""
+    return "< 0.001" if value < 0.001 else f"{value:.3f}"
 
 
 def bar_with_ci(labels: list[str], series: list[tuple[str, list[float], list[float], list[float]]], title: str,
@@ -54,6 +95,21 @@ def bar_with_ci(labels: list[str], series: list[tuple[str, list[float], list[flo
                                  "array": [h - v for v, h in zip(values, high, strict=True)],
                                  "arrayminus": [v - lo for v, lo in zip(values, low, strict=True)]}})
     return {"data": data, "layout": _layout(title, y_title, barmode="group")}
+
+
+def horizontal_bar_with_ci(labels: list[str], name: str, values: list[float], low: list[float],
+                           high: list[float], title: str, x_title: str) -> dict[str, Any]:
+    """Horizontal bars with CI whiskers, for categories with long labels (remittance channels, uses)."""
+    bar = {"type": "bar", "orientation": "h", "name": name, "x": values, "y": labels,
+           "marker": {"color": COLOURS[0]},
+           "error_x": {"type": "data", "symmetric": False, "color": "#333",
+                       "array": [h - v for v, h in zip(values, high, strict=True)],
+                       "arrayminus": [v - lo for v, lo in zip(values, low, strict=True)]}}
+    layout = _layout(title, "", height=max(220, 60 + 24 * len(labels)), showlegend=False)
+    layout.update(xaxis={"title": {"text": x_title}, "rangemode": "tozero"},
+                  yaxis={"automargin": True, "autorange": "reversed"},
+                  margin={"l": 10, "r": 20, "t": 40, "b": 50})
+    return {"data": [bar], "layout": layout}
 
 
 def _layout(title: str, y_title: str, **extra: Any) -> dict[str, Any]:
@@ -98,7 +154,8 @@ def _wellbeing_charts(result: AnalysisResult) -> list[dict[str, Any]]:
         groups = [c for c in dist.columns if c != "value"]
         charts.append({"data": [{"type": "bar", "name": g, "x": dist["value"].tolist(), "y": dist[g].tolist(),
                                  "marker": {"color": COLOURS[i % len(COLOURS)]}} for i, g in enumerate(groups)],
-                       "layout": _layout(f"Distribution: {outcome.replace('_', ' ')}", "% of children", barmode="group")})
+                       "layout": _layout(f"Distribution: {OUTCOMES.get(outcome, outcome)}", "% of children",
+                                         barmode="group")})
     return charts
 
 
@@ -106,10 +163,9 @@ def _remittance_charts(table: pd.DataFrame) -> list[dict[str, Any]]:
     charts = []
     for section in [s for s in table["section"].unique() if s.startswith(("Channel", "Use", "Frequency"))]:
         rows = table[table["section"] == section]
-        charts.append(bar_with_ci(rows["item"].tolist(), [(section, (100 * rows["estimate"]).tolist(),
-                                                          (100 * rows["ci_low"]).tolist(),
-                                                          (100 * rows["ci_high"]).tolist())],
-                                  section, "% of receiving households"))
+        value, low, high = ((100 * rows[c]).tolist() for c in ("estimate", "ci_low", "ci_high"))
+        charts.append(horizontal_bar_with_ci(rows["item"].tolist(), section, value, low, high, section,
+                                             "% of receiving households"))
     return charts
 
 
@@ -130,13 +186,17 @@ def render_html(result: AnalysisResult) -> str:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
     env.filters["num"] = format_number
     env.filters["pct"] = format_percent
+    env.filters["num_range"] = format_range
+    env.filters["pct_range"] = format_percent_range
+    env.filters["p"] = format_p
     charts = {name: [_figure_html(spec, f"{name}-{i}") for i, spec in enumerate(specs)]
               for name, specs in chart_specs(result).items()}
     template = env.get_template("survey_report.html.j2")
     return template.render(result=result, config=result.config, charts=charts, plotly_js=get_plotlyjs(),
                            today=date.today().isoformat(), left=_records(result.left_behind),
                            means=_records(result.group_means), comparisons=_records(result.comparisons),
-                           remittances=_records(result.remittances), reliability=_records(result.reliability))
+                           remittances=_records(result.remittances), reliability=_records(result.reliability),
+                           df_text=DF_RULE_TEXT[result.df_rule])
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -159,9 +219,9 @@ def result_tables(result: AnalysisResult) -> dict[str, pd.DataFrame]:
 
 
 def result_document(result: AnalysisResult) -> dict[str, Any]:
-    """The estimates as one JSON document (``--json``): design summary, warnings and each table as a
-    list of rows (NaN as null)."""
-    return {"design": result.design, "warnings": list(result.warnings),
+    """The estimates as one JSON document (``--json``): design summary, the degrees-of-freedom rule of
+    the intervals, warnings and each table as a list of rows (NaN as null)."""
+    return {"design": result.design, "df_rule": result.df_rule, "warnings": list(result.warnings),
             **{name: [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
                for name, frame in result_tables(result).items()}}
 

@@ -87,7 +87,8 @@ def variance_from_totals(totals: np.ndarray, design: SurveyDesign,
     multiplied by the product of the sampling fractions ``n/N`` of the units above it (zero without
     a finite population correction, so then only stage 1 counts). Single-unit strata follow
     ``design.lonely_psu`` at stage 1 like R's ``survey.lonely.psu``: ``remove`` and ``certainty``
-    contribute nothing, ``adjust`` centres the unit total at the grand mean of stage-1 unit totals,
+    contribute nothing, ``adjust`` centres the unit total at the grand mean of stage-1 unit totals
+    (only for estimators with rows in that stratum: a domain absent from it gets nothing from it),
     ``average`` scales the stage-1 variance by strata / strata with more than one unit (both counted
     among strata with rows used; covariances by the geometric mean of the two factors). At later
     stages a single sampled unit in a cluster contributes nothing (R's ``average`` gives NaN there).
@@ -142,7 +143,9 @@ def _stage_variance(totals: np.ndarray, stage: Stage, lonely_psu: str, factor: n
         if strata_present is not None and lonely_psu == "adjust":
             rows = lonely[g]
             grand = totals.sum(axis=0) / (n_h @ strata_present)
-            centred[rows] = totals[rows] - grand
+            # an estimator without rows in the lonely stratum (a domain absent there) gets nothing from
+            # it, as R's svyby, which computes the domain on its subset of rows, where the stratum is gone
+            centred[rows] = np.where(strata_present[g[rows]], totals[rows] - grand, 0.0)
         else:
             scale = np.where(lonely, 0.0, scale)
     weights = (scale * factor)[g]

@@ -4,13 +4,17 @@ HTML and PDF report; bad labels and bad configuration give one-line errors."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
+import subprocess
+import tempfile
 from pathlib import Path
 
 import pyreadstat
 import pytest
 import typer
 from typer.testing import CliRunner
+from unavailable import unavailable
 
 from gmrd.commands.survey_analyze import survey_analyze, survey_generate
 
@@ -81,3 +85,29 @@ def test_missing_design_variable_in_config(pilot: Path, tmp_path: Path) -> None:
     config.write_text("design:\n  weights: wgt\n  clusters: [HH1]\n")
     result = runner.invoke(app, ["analyze", str(pilot), "--config", str(config)])
     assert result.exit_code == 1 and "wgt not found" in result.output
+
+
+def test_pdf_is_a4_and_charts_fit_the_page(pilot: Path, tmp_path: Path) -> None:
+    """The PDF has A4 pages, and every chart, drawn at the width of its column, fits a column of the
+    A4 text block (180 mm, two columns 4 mm apart), whatever the size of the browser window (issue 12)."""
+    from gmrd.errors import GmrdError
+    from gmrd.survey.report import find_chromium
+
+    try:
+        browser = find_chromium()
+    except GmrdError as exc:
+        unavailable(str(exc))
+    html, pdf = tmp_path / "report.html", tmp_path / "report.pdf"
+    result = runner.invoke(app, ["analyze", str(pilot), "--config", str(ROOT / "examples" / "survey.yaml"),
+                                 "--report", str(html), "--pdf", str(pdf)])
+    assert result.exit_code == 0, result.output
+    boxes = set(re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf.read_bytes()))
+    assert boxes and all(abs(float(w) - 595.28) < 1 and abs(float(h) - 841.89) < 1 for w, h in boxes)  # A4
+    with tempfile.TemporaryDirectory() as profile:
+        command = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                   f"--user-data-dir={profile}", "--window-size=1400,900", "--virtual-time-budget=10000",
+                   "--dump-dom", html.resolve().as_uri()]
+        dom = subprocess.run(command, capture_output=True, text=True, timeout=120, check=True).stdout
+    widths = [float(w) for w in re.findall(r'<svg class="main-svg"[^>]*? width="([\d.]+)"', dom)]
+    column = (180 - 4) / 2 / 25.4 * 96  # CSS pixels
+    assert len(widths) >= 10 and max(widths) <= column, widths

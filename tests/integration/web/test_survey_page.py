@@ -83,7 +83,8 @@ def test_curator_sees_the_estimates_of_analyze_and_downloads_the_report(client, 
     for table in ("design", "means", "comparisons", "remittances", "reliability", "distribution-ladder"):
         assert _cells(html, table), f"table {table} is empty"
     ladder = expected.comparisons.set_index("outcome").loc["ladder"]
-    assert ["Life satisfaction (ladder 0-10)", f"{ladder.difference:.3f}"] == _cells(html, "comparisons")[0][:2]
+    difference = f"{ladder.difference:.3f}".replace("-", "\u2212")  # the report's true minus sign
+    assert ["Life satisfaction (ladder 0-10)", difference] == _cells(html, "comparisons")[0][:2]
     # charts are data blocks drawn by the static script: no inline script on the page
     assert html.count('class="plot"') >= 6 and '<script src="/static/charts.js"' in html
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -57,6 +58,28 @@ def test_historical_states_keep_their_own_codes() -> None:
 def test_unknown_or_ambiguous_is_an_error_never_a_guess(label: str | int) -> None:
     with pytest.raises(UnknownCountry):
         resolve_country(label)
+
+
+@pytest.mark.parametrize(("label", "suggestion"), [
+    ("Senegall", "Senegal (686)"), ("Nigeriaa", "Nigeria (566)"), ("Kenyaa", "Kenya (404)"),
+    ("Ugandaa", "Uganda (800)"), ("Kyrgyztan", "Kyrgyzstan (417)"), ("Zambiana", "Zambia (894)"),
+])
+def test_misspellings_are_errors_with_a_suggestion_never_a_guess(label: str, suggestion: str) -> None:
+    """country_converter's patterns resolve a label only when they match all of it: "Senegall" holds
+    "senegal" but is not Senegal (issue 12). The error suggests the closest name, without using it."""
+    with pytest.raises(UnknownCountry, match=rf"unknown country or area '{label}'; did you mean "
+                                             rf"{re.escape(suggestion)}\?"):
+        resolve_country(label)
+
+
+@pytest.mark.parametrize(("label", "code"), [
+    ("Trinidad", 780), ("Czech", 203), ("Samoa American", 16), ("Sao Tome Principe", 678),
+    ("Islas Solomón", 90), ("Macau (SAR, China)", 446), ("Sint Maarten Dp", 534),
+])
+def test_whole_label_rules_still_resolve(label: str, code: int) -> None:
+    """A country_converter pattern matching the whole label, a name's words in another order ("and" and
+    the word for islands aside), "(SAR, China)" after a name, the abbreviation "Dp" (Dutch part)."""
+    assert resolve_country(label) == code
 
 
 def test_error_names_file_row_and_field() -> None:

@@ -133,6 +133,23 @@ def test_lonely_options_order() -> None:
     assert se["average"] ** 2 == pytest.approx(se["remove"] ** 2 * 3 / 2, rel=1e-12)
 
 
+def test_adjust_domain_total_absent_from_lonely_stratum_gets_nothing_from_it() -> None:
+    """A domain without rows in the single-PSU stratum: its total's variance is the with-replacement
+    sum over the other strata alone (hand calculation below; R's svyby subsets the rows, so the
+    stratum is gone, and gives the same figure: tests/integration/survey/test_survey_vs_r.py)."""
+    df = lonely_frame()
+    df["d"] = np.where((df["st"] == 0) | (df["psu"] % 2 == 0), "in", "out")  # 'out' absent from stratum 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SurveyWarning)
+        d = design(df, lonely_psu="adjust")
+    est = by(d, "y", "d", total)["out"]
+    wy = np.where(df["d"] == "out", df["w"] * df["y"], 0.0)
+    psu_totals = pd.Series(wy).groupby([df["st"], df["psu"]]).sum()
+    variance = sum(len(t) / (len(t) - 1) * ((t - t.mean()) ** 2).sum()
+                   for h, t in psu_totals.groupby(level=0) if h != 0)
+    assert est.se == pytest.approx(np.sqrt(variance), rel=1e-12)
+
+
 def test_no_weights_warns_and_uses_equal_weights() -> None:
     df = frame()
     with pytest.warns(SurveyWarning, match="equal probability"):

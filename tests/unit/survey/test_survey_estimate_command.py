@@ -14,6 +14,7 @@ import pandas as pd
 import pyreadstat
 import pytest
 import typer
+from scipy import stats
 from typer.testing import CliRunner
 
 from gmrd.commands.survey_estimate import survey_estimate
@@ -33,10 +34,10 @@ def _json(args: list[str]) -> dict:
 
 def test_mean_json_shape_and_published_value(refdata: Path) -> None:
     doc = _json([str(refdata / "survey_api" / "apiclus1.csv"), "--mean", "api00", *CLUS1])
-    assert set(doc) == {"statistic", "variable", "results"}
-    assert (doc["statistic"], doc["variable"]) == ("mean", "api00")
+    assert set(doc) == {"statistic", "variable", "df_rule", "results"}
+    assert (doc["statistic"], doc["variable"], doc["df_rule"]) == ("mean", "api00", "domain")
     (row,) = doc["results"]
-    assert set(row) == {"domain", "estimate", "se", "ci_low", "ci_high", "deff", "df"}
+    assert set(row) == {"domain", "labels", "estimate", "se", "ci_low", "ci_high", "deff", "df"}
     assert row["domain"] == {}
     assert row["estimate"] == pytest.approx(644.17, abs=0.005)
     assert row["se"] == pytest.approx(23.542, abs=0.0005)
@@ -79,6 +80,48 @@ def test_spss_and_stata_files_give_the_csv_result(refdata: Path, tmp_path: Path,
     doc = _json([str(path), "--total", "enroll", *CLUS1])
     assert doc["results"][0]["estimate"] == pytest.approx(3404940, abs=0.5)   # api02
     assert doc["results"][0]["se"] == pytest.approx(932235, abs=0.5)
+
+
+def test_df_design_or_domain(refdata: Path, tmp_path: Path) -> None:
+    """A domain absent from some PSUs: --df domain (default) counts its PSUs minus strata, --df design
+    the whole design's 15 - 1 = 14 (R's confint(svyby(...), df = degf(dclus1))); same SE, wider CI."""
+    data = pd.read_csv(refdata / "survey_api" / "apiclus1.csv")
+    path = tmp_path / "clus1.csv"
+    data.to_csv(path, index=False)
+    args = [str(path), "--mean", "api00", "--by", "stype", *CLUS1]
+    domain, design = _json(args), _json([*args, "--df", "design"])
+    assert (domain["df_rule"], design["df_rule"]) == ("domain", "design")
+    high = {r["domain"]["stype"]: r for r in domain["results"]}["H"]
+    high_design = {r["domain"]["stype"]: r for r in design["results"]}["H"]
+    psus = data.loc[data["stype"] == "H", "dnum"].nunique()
+    assert high["df"] == psus - 1 < 14 == high_design["df"]
+    assert high["se"] == high_design["se"]
+    t_domain, t_design = stats.t.ppf(0.975, psus - 1), stats.t.ppf(0.975, 14)
+    assert high["ci_high"] - high["estimate"] == pytest.approx(t_domain * high["se"], rel=1e-9)
+    assert high_design["ci_high"] - high_design["estimate"] == pytest.approx(t_design * high["se"], rel=1e-9)
+    result = runner.invoke(app, [*args, "--df", "design"])
+    assert result.exit_code == 0 and "df: design" in result.stdout
+    result = runner.invoke(app, [*args, "--df", "strata"])
+    assert result.exit_code == 1 and "--df must be one of domain, design" in result.stderr
+
+
+def test_value_labels_of_the_file_are_shown(refdata: Path, tmp_path: Path) -> None:
+    """Codes of a .sav file print with their labels (not as floats, "HH6 1.0"); JSON keeps the code."""
+    data = pd.read_csv(refdata / "survey_api" / "apiclus1.csv")[["dnum", "pw", "fpc", "api00"]]
+    data["HH6"] = (data["dnum"] % 2 + 1).astype(float)
+    data["sch"] = (data["dnum"] % 3 + 1).astype(float)
+    path = tmp_path / "clus1.sav"
+    pyreadstat.write_sav(data, str(path), variable_value_labels={
+        "HH6": {1.0: "Urban", 2.0: "Rural"}, "sch": {1.0: "Primary", 2.0: "Middle", 3.0: "High"}})
+    result = runner.invoke(app, [str(path), "--mean", "api00", "--by", "HH6", *CLUS1])
+    assert result.exit_code == 0, result.output
+    assert "Urban" in result.stdout and "Rural" in result.stdout and "1.0" not in result.stdout
+    doc = _json([str(path), "--prop", "sch", "--by", "HH6", *CLUS1])
+    first = doc["results"][0]
+    assert first["domain"] == {"HH6": 1, "sch": 1}
+    assert first["labels"] == {"HH6": "Urban", "sch": "Primary"}
+    result = runner.invoke(app, [str(path), "--prop", "sch", "--by", "HH6", *CLUS1])
+    assert "Primary" in result.stdout and "Middle" in result.stdout
 
 
 def test_rich_table_output(refdata: Path) -> None:

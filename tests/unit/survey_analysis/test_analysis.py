@@ -95,3 +95,25 @@ def test_truth_of_country_b_has_no_real_difference() -> None:
     assert abs(truth["ladder_difference"]) < 0.05
     truth_a = population_truth(simulate_population(COUNTRIES["A"]))
     assert truth_a["ladder_difference"] < -0.5
+
+
+def test_df_rule_domain_or_design_and_the_report_says_which(sample) -> None:
+    """Regions are strata, so a region's rows lie in its own PSUs only: with the default ``domain`` rule
+    its intervals use its PSUs minus one stratum, with ``design`` the whole design's df (issue 12)."""
+    from gmrd.survey.report import render_html, result_document
+
+    config = parse_config({"design": DESIGN, "outputs": ["left_behind"], "variables": {"region": "HH7"}})
+    data = survey_data(sample)
+    by_domain, by_design = analyze(data, config), analyze(data, config, df="design")
+    design_df = by_domain.design["children"]["df"]
+    regions = by_domain.left_behind.query("domain == 'Region'")
+    assert (regions["df"] < design_df).all()
+    assert (by_design.left_behind["df"] == design_df).all()
+    wide = regions.iloc[0]
+    narrow = by_design.left_behind.query("domain == 'Region'").iloc[0]
+    assert wide["se"] == narrow["se"]
+    assert wide["ci_high"] - wide["ci_low"] > narrow["ci_high"] - narrow["ci_low"]
+    assert result_document(by_design)["df_rule"] == "design"
+    html = render_html(by_design)
+    assert "<code>--df design</code>: PSUs minus strata of the whole design" in html
+    assert "<code>--df domain</code>: PSUs with rows in the domain" in render_html(by_domain)
