@@ -1,7 +1,9 @@
 """Every view downloads as CSV, XLSX and SDMX-CSV: one response builder over a pandas frame.
 
-CSV and XLSX go through :func:`gmrd.export.cells.write_table` (formulas neutralised against CSV
-injection, the XLSX row limit checked). SDMX-CSV follows the SDMX-CSV 1.0 format [1]_: a first
+CSV and SDMX-CSV are streamed a block of rows at a time, XLSX goes through
+:func:`gmrd.export.cells.write_table`, both with formulas neutralised against CSV injection; an XLSX
+is refused past ``GMRD_XLSX_MAX_ROWS`` rows (413, pointing to CSV). SDMX-CSV follows the SDMX-CSV 1.0
+format [1]_: a first
 column ``DATAFLOW`` naming the dataflow, then one column per dimension, ``OBS_VALUE`` and attributes,
 with SDMX codes for sex (``_T``, ``M``, ``F``) and age (``Y0T4``, ``Y_GE75``, ``_T``) as in the SDMX
 global code lists [2]_.
@@ -15,20 +17,23 @@ References
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pandas as pd
 from fastapi import HTTPException
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 
+from gmrd.config import settings
 from gmrd.errors import GmrdError
-from gmrd.export.cells import write_table
+from gmrd.export.cells import neutralise, write_table
 
 FORMATS = ("csv", "xlsx", "sdmx-csv")
 MEDIA = {"csv": "text/csv; charset=utf-8", "sdmx-csv": "application/vnd.sdmx.data+csv; version=1.0.0",
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 SDMX_SEX = {0: "_T", 1: "M", 2: "F"}
+STREAM_ROWS = 20_000
+"""Rows per block of a streamed CSV download."""
 
 
 def sdmx_age(lo: int, hi: int | None) -> str:
@@ -42,22 +47,65 @@ def sdmx_age(lo: int, hi: int | None) -> str:
 
 def table_response(basename: str, fmt: str, table: Callable[[], pd.DataFrame],
                    sdmx: Callable[[], pd.DataFrame] | None = None) -> Response:
-    """A downloadable file: ``table()`` as CSV or XLSX, ``sdmx()`` as SDMX-CSV."""
-    if fmt not in FORMATS:
-        raise HTTPException(400, f"unknown download format {fmt!r}: use csv, xlsx or sdmx-csv")
-    if fmt == "sdmx-csv" and sdmx is None:
-        raise HTTPException(400, "this view has no SDMX-CSV form: use csv or xlsx")
-    frame = sdmx() if fmt == "sdmx-csv" and sdmx is not None else table()
-    suffix = "xlsx" if fmt == "xlsx" else "csv"
+    """A downloadable file: ``table()`` as CSV or XLSX, ``sdmx()`` as SDMX-CSV.
+
+    CSV and SDMX-CSV are streamed (:func:`csv_response`); an XLSX over ``GMRD_XLSX_MAX_ROWS`` rows is
+    refused with 413 and a message pointing to CSV (:func:`check_xlsx_rows`).
+    """
+    check_format(fmt, sdmx is not None)
+    if fmt != "xlsx":
+        return csv_response(basename, fmt, [sdmx() if fmt == "sdmx-csv" and sdmx is not None else table()])
+    frame = table()
+    check_xlsx_rows(len(frame))
     with tempfile.TemporaryDirectory(prefix="gmrd-download-") as tmp:
-        path = Path(tmp) / f"{basename}.{suffix}"
+        path = Path(tmp) / f"{basename}.xlsx"
         try:
-            write_table([frame], path, suffix)
+            write_table([frame], path, "xlsx")
         except GmrdError as exc:
             raise HTTPException(413, str(exc)) from None
         body = path.read_bytes()
-    name = f"{basename}{'-sdmx' if fmt == 'sdmx-csv' else ''}.{suffix}"
-    return Response(body, media_type=MEDIA[fmt], headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(body, media_type=MEDIA[fmt], headers=_attachment(f"{basename}.xlsx"))
+
+
+def check_format(fmt: str, has_sdmx: bool) -> None:
+    """400 for an unknown format, or SDMX-CSV of a view that has none."""
+    if fmt not in FORMATS:
+        raise HTTPException(400, f"unknown download format {fmt!r}: use csv, xlsx or sdmx-csv")
+    if fmt == "sdmx-csv" and not has_sdmx:
+        raise HTTPException(400, "this view has no SDMX-CSV form: use csv or xlsx")
+
+
+def check_xlsx_rows(rows: int) -> None:
+    """413 when ``rows`` are more than an XLSX download may hold (``GMRD_XLSX_MAX_ROWS``).
+
+    A workbook is built in memory (openpyxl): 1 million rows took 15.9 s and 284 MB; CSV is streamed.
+    """
+    limit = settings().xlsx_max_rows
+    if rows > limit:
+        raise HTTPException(413, f"{rows:,} rows are more than an XLSX download holds ({limit:,}, "
+                                 "GMRD_XLSX_MAX_ROWS): download CSV or SDMX-CSV (the same rows, streamed), "
+                                 "or filter")
+
+
+def csv_response(basename: str, fmt: str, chunks: Iterable[pd.DataFrame]) -> StreamingResponse:
+    """CSV (or SDMX-CSV) of ``chunks`` (frames of the same columns) streamed as it is written, a
+    block of :data:`STREAM_ROWS` rows at a time; formulas neutralised as in
+    :func:`gmrd.export.cells.write_table`. ``chunks`` may be a generator that reads the database."""
+
+    def body() -> Iterator[bytes]:
+        header = True
+        for chunk in chunks:
+            for start in range(0, max(len(chunk), 1), STREAM_ROWS):
+                block = neutralise(chunk.iloc[start:start + STREAM_ROWS]).to_csv(index=False, header=header)
+                header = False
+                yield block.encode("utf-8")
+
+    name = f"{basename}{'-sdmx' if fmt == 'sdmx-csv' else ''}.csv"
+    return StreamingResponse(body(), media_type=MEDIA[fmt], headers=_attachment(name))
+
+
+def _attachment(name: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{name}"'}
 
 
 def rows_sdmx(frame: pd.DataFrame, dataflow: str, measure: str) -> pd.DataFrame:
