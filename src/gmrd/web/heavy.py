@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 
 from fastapi import HTTPException, Request
+from starlette.concurrency import run_in_threadpool
 
 RETRY_AFTER_SECONDS = 10
 """What a refused request is told to wait (a large download takes a few seconds)."""
@@ -54,13 +55,19 @@ def is_heavy(request: Request) -> bool:
     return request.method == "GET" and ("format" in request.query_params or request.url.path == "/revisions")
 
 
-def heavy_request(request: Request) -> Iterator[None]:
+async def heavy_request(request: Request) -> AsyncIterator[None]:
     """An application-wide dependency: holds one of the user's heavy-request slots for a heavy request
-    of a logged-in user, until its response has been sent (anonymous requests are refused by the routes)."""
+    of a logged-in user, until its response has been sent (anonymous requests are refused by the routes).
+
+    Asynchronous, so that a request that is not heavy costs no hand-over to a worker thread; the user
+    of a heavy one is looked up in a worker thread (a database read).
+    """
     from gmrd.web.deps import current_principal
 
     limiter: HeavyRequests | None = getattr(request.app.state, "heavy_requests", None)
-    principal = current_principal(request) if limiter is not None and is_heavy(request) else None
+    principal = None
+    if limiter is not None and is_heavy(request):
+        principal = await run_in_threadpool(current_principal, request)
     if principal is None:
         yield
         return
