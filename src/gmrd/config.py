@@ -15,6 +15,8 @@ class Settings:
     secret_key: str
     max_upload_bytes: int
     reference_data: Path
+    xlsx_max_rows: int = 100_000
+    heavy_requests_per_user: int = 2
 
 
 def settings() -> Settings:
@@ -25,4 +27,6 @@ def settings() -> Settings:
         secret_key=os.environ.get("GMRD_SECRET_KEY", "dev-only-change-me"),
         max_upload_bytes=int(os.environ.get("GMRD_MAX_FILE_BYTES", str(2 * 1024**3))),
         reference_data=Path(os.environ.get("GMRD_REFERENCE_DATA", "../shared/data")),
+        xlsx_max_rows=int(os.environ.get("GMRD_XLSX_MAX_ROWS", "100000")),
+        heavy_requests_per_user=int(os.environ.get("GMRD_HEAVY_REQUESTS_PER_USER", "2")),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
@@ -345,18 +346,23 @@ def estimate_rows(conn: Connection, revision_id: int, *, areas: tuple[int, ...] 
 
     ``ages`` lists (age_lo, age_hi) intervals, age_hi None for an open group or the total (0, None).
     """
-    from gmrd.db.models import Estimate, Revision
-
-    conds = _estimate_conditions(revision_id, areas, years, sexes, ages)
-    query = (sa.select(Revision.name.label("revision"), Estimate.area_code, Estimate.year, Estimate.sex,
-                       Estimate.age_lo, Estimate.age_hi, Estimate.value, Estimate.lower, Estimate.upper,
-                       Estimate.flags)
-             .join(Revision, Revision.id == Estimate.revision_id).where(*conds)
-             .order_by(Estimate.area_code, Estimate.year, Estimate.sex, Estimate.age_lo,
-                       sa.func.coalesce(Estimate.age_hi, 999)))
+    query = _estimate_query(revision_id, areas, years, sexes, ages)
     if limit is not None:
         query = query.limit(limit).offset(offset)
     return list(conn.execute(query))
+
+
+def _estimate_query(revision_id: int, areas: tuple[int, ...], years: tuple[int, ...], sexes: tuple[int, ...],
+                    ages: tuple[tuple[int, int | None], ...]) -> sa.Select:
+    from gmrd.db.models import Estimate, Revision
+
+    conds = _estimate_conditions(revision_id, areas, years, sexes, ages)
+    return (sa.select(Revision.name.label("revision"), Estimate.area_code, Estimate.year, Estimate.sex,
+                      Estimate.age_lo, Estimate.age_hi, Estimate.value, Estimate.lower, Estimate.upper,
+                      Estimate.flags)
+            .join(Revision, Revision.id == Estimate.revision_id).where(*conds)
+            .order_by(Estimate.area_code, Estimate.year, Estimate.sex, Estimate.age_lo,
+                      sa.func.coalesce(Estimate.age_hi, 999)))
 
 
 def estimates(conn: Connection, revision_id: int, *, areas: tuple[int, ...] = (),
@@ -366,6 +372,26 @@ def estimates(conn: Connection, revision_id: int, *, areas: tuple[int, ...] = ()
     """:func:`estimate_rows` as a frame (age_hi nullable integer)."""
     rows = estimate_rows(conn, revision_id, areas=areas, years=years, sexes=sexes, ages=ages, limit=limit,
                          offset=offset)
+    return _estimate_frame(rows)
+
+
+def estimate_chunks(conn: Connection, revision_id: int, *, areas: tuple[int, ...] = (),
+                    years: tuple[int, ...] = (), sexes: tuple[int, ...] = (),
+                    ages: tuple[tuple[int, int | None], ...] = (),
+                    chunk_rows: int = 50_000) -> Iterator[pd.DataFrame]:
+    """:func:`estimates` in frames of at most ``chunk_rows``, read with a server-side cursor (a streamed
+    download holds one frame at a time); at least one frame, empty when nothing matches."""
+    query = _estimate_query(revision_id, areas, years, sexes, ages)
+    result = conn.execution_options(stream_results=True, yield_per=chunk_rows).execute(query)
+    empty = True
+    for part in result.partitions(chunk_rows):
+        empty = False
+        yield _estimate_frame(part)
+    if empty:
+        yield _estimate_frame([])
+
+
+def _estimate_frame(rows: Any) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=ESTIMATE_COLUMNS)
     frame["age_hi"] = frame["age_hi"].astype("Int64")
     return frame

@@ -44,11 +44,20 @@ def is_zip(head: bytes) -> bool:
 
 
 def open_workbook(path: Path, *, read_only: bool) -> Workbook:
-    """The workbook with cached formula values; a corrupt or non-XLSX file is an InputError."""
+    """The workbook with cached formula values; a corrupt or non-XLSX file is an InputError.
+
+    openpyxl reports parts it cannot parse (invalid XML, or a DTD that defusedxml refuses) as a
+    several-line ValueError naming the server's path: the message is its cause, on one line.
+    """
     try:
         return load_workbook(path, read_only=read_only, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, EOFError) as exc:
         raise InputError(f"not a readable XLSX workbook (corrupt or not a zip file): {exc}",
+                         file=path.name) from None
+    except (ValueError, SyntaxError) as exc:  # xml.etree's ParseError is a SyntaxError
+        cause = exc.__cause__ or exc
+        detail = " ".join(f"{type(cause).__name__}: {cause}".split())
+        raise InputError(f"not a readable XLSX workbook (a part is not valid XML): {detail}",
                          file=path.name) from None
 
 

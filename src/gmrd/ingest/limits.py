@@ -8,11 +8,19 @@ decompress gigabytes (a "zip bomb"):
   decompressed, and at most :data:`MAX_RATIO` times its compressed size once it passes
   :data:`RATIO_FLOOR` bytes. The check decompresses the stream once, stopping at the first
   limit crossed, so a bomb is refused after reading at most the limit;
-- zip (``.xlsx``): at most :data:`MAX_MEMBERS` members, their declared uncompressed sizes summing to
-  at most ``GMRD_MAX_FILE_BYTES`` × :data:`EXPANSION_FACTOR`, and no member larger than
-  :data:`RATIO_FLOOR` compressed more than :data:`MAX_RATIO` times. Python's ``zipfile`` (which
-  openpyxl reads through) never decompresses past a member's declared size, so checking the
-  declared sizes bounds what a reader can be made to decompress.
+- zip (``.xlsx``, survey archives): at most :data:`MAX_MEMBERS` members, their declared uncompressed
+  sizes summing to at most ``GMRD_MAX_FILE_BYTES`` × :data:`EXPANSION_FACTOR` and, once the sum passes
+  :data:`RATIO_FLOOR`, to at most :data:`MAX_RATIO` times the archive's size (so many small members,
+  each too small for its own ratio to be checked, cannot add up to a bomb: 300 members of 1 MiB in a
+  390 kB archive are refused), and no member larger than :data:`RATIO_FLOOR` compressed more than
+  :data:`MAX_RATIO` times. Python's ``zipfile`` (which openpyxl reads through) never decompresses past
+  a member's declared size, so checking the declared sizes bounds what a reader can be made to
+  decompress;
+- zip: no XML part (``*.xml``, ``*.rels``, ``*.vml``) declares a document type (``<!DOCTYPE``).
+  Office Open XML forbids DTDs in its parts (ECMA-376 Part 2, Open Packaging Conventions, §8.1.4:
+  package consumers treat a DTD as an error), and a DTD is what external-entity (XXE) and
+  entity-expansion ("billion laughs") attacks need; the check reads each part only up to its first
+  element.
 
 The factor 16 is set from the published data: the UN Population Division's long-format corpus
 (``empirical_data_points.csv.gz``) expands 10.8 times (44.9 MB → 483 MB), the IMS workbooks 4 to 8
@@ -25,6 +33,7 @@ from __future__ import annotations
 import zipfile
 import zlib
 from pathlib import Path
+from xml.parsers import expat
 
 from gmrd.config import settings
 from gmrd.errors import InputError
@@ -125,17 +134,71 @@ def check_zip(path: Path) -> int:
         raise InputError(f"zip has {len(members):,} members, over the limit of {MAX_MEMBERS:,}: refused as "
                          "a possible decompression bomb", file=path.name)
     limit = max_expanded_bytes()
+    compressed = path.stat().st_size
     total = 0
     for info in members:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
+            raise InputError(f"zip member {info.filename!r} expands {ratio:,.0f} "
+                             f"times (limit {MAX_RATIO}): refused as a possible decompression bomb",
+                             file=path.name)
         total += info.file_size
         if total > limit:
             raise InputError(f"zip members decompress to more than {limit:,} bytes (GMRD_MAX_FILE_BYTES × "
                              f"{EXPANSION_FACTOR}): refused as a possible decompression bomb", file=path.name)
-        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise InputError(f"zip member {info.filename!r} expands {info.file_size / max(info.compress_size, 1):,.0f} "
-                             f"times (limit {MAX_RATIO}): refused as a possible decompression bomb",
+        if total > RATIO_FLOOR and total > MAX_RATIO * compressed:
+            raise InputError(f"zip members decompress to more than {MAX_RATIO} times the archive's size "
+                             f"({compressed:,} bytes): refused as a possible decompression bomb",
                              file=path.name)
+    check_xml_parts(path)
     return total
+
+
+class _Prolog(Exception):
+    """Raised by the parser at the first element: the prolog (where a DTD would be) is over."""
+
+
+XML_PARTS = (".xml", ".rels", ".vml")
+
+
+def check_xml_parts(path: Path) -> None:
+    """InputError when an XML part of the zip declares a DTD (``<!DOCTYPE``); each part is parsed only
+    up to its first element. Parts that are not well-formed are left to the reader to report."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            unsafe = next((info.filename for info in zf.infolist()
+                           if info.filename.lower().endswith(XML_PARTS) and _declares_dtd(zf, info)), None)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, NotImplementedError,
+            zlib.error) as exc:  # a corrupt, encrypted or unsupported member
+        raise InputError(f"not a readable zip/XLSX file: {exc}", file=path.name) from None
+    if unsafe is not None:
+        raise InputError(f"zip member {unsafe!r} declares a DTD (<!DOCTYPE>), which Office Open XML does not "
+                         "allow: refused as a possible XML entity attack (XXE)", file=path.name)
+
+
+def _declares_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    parser = expat.ParserCreate()
+    found = False
+
+    def doctype(*_: object) -> None:
+        nonlocal found
+        found = True
+        raise _Prolog
+
+    def element(*_: object) -> None:
+        raise _Prolog
+
+    parser.StartDoctypeDeclHandler = doctype
+    parser.StartElementHandler = element
+    with zf.open(info) as part:
+        try:
+            while block := part.read(1 << 16):
+                parser.Parse(block, False)
+        except _Prolog:
+            pass
+        except expat.ExpatError:
+            return False
+    return found
 
 
 def check_input(path: Path) -> int:

@@ -196,22 +196,46 @@ def link_tables(households: LabelledTable, members: LabelledTable, children: Lab
     return SurveyData(households.frame, member_frame, child_frame, abroad_frame, keys, labels, tuple(warnings))
 
 
+def check_file_name(name: Any, *, field: str, file: str | None = None) -> str:
+    """A ``files:`` entry: the bare name of a file in the data folder (a member of an uploaded archive).
+
+    No folder separators, no absolute path, no ``.``/``..``, no control characters: the configuration
+    names files of the data it comes with, never other files of the machine that runs the analysis.
+    """
+    bare = isinstance(name, str) and name not in ("", ".", "..") and name.isprintable()
+    if not bare or any(c in name for c in "/\\:"):
+        raise InputError("give the bare name of a file in the data folder (no folder, no absolute path, "
+                         "no '..')", file=file, field=field)
+    return name
+
+
+def _inside(root: Path, path: Path) -> bool:
+    """``path`` resolves (links followed) to a file directly inside ``root`` (itself resolved)."""
+    resolved = path.resolve()
+    return resolved.parent == root and resolved.is_file()
+
+
 def find_files(folder: Path, files: Mapping[str, str] | None = None) -> dict[str, Path]:
-    """The linked files in a folder: those named in ``files`` (role → file name), else hh/hl/ch/ma.*"""
+    """The linked files in a folder: those named in ``files`` (role → file name), else hh/hl/ch/ma.*
+
+    Every file is checked after resolution (links followed) to lie directly inside ``folder``; a name
+    with a folder part is refused (:func:`check_file_name`), so no file outside the data is ever read.
+    """
     found: dict[str, Path] = {}
+    root = folder.resolve()
     if files:
         unknown = sorted(set(files) - set(ROLES))
         if unknown:
             raise InputError(f"unknown file role(s) {', '.join(unknown)} (use {', '.join(ROLES)})", field="files")
         for role, name in files.items():
-            path = folder / name
-            if not path.is_file():
-                raise InputError("file not found", file=str(path), field=f"files.{role}")
+            path = folder / check_file_name(name, field=f"files.{role}")
+            if not _inside(root, path):
+                raise InputError("file not found in the data folder", file=str(path), field=f"files.{role}")
             found[role] = path
     else:
         for role, stem in DEFAULT_FILES.items():
-            matches = sorted(p for p in folder.iterdir()
-                             if p.stem.lower() == stem and p.suffix.lower() in (".sav", ".zsav", ".dta", ".csv"))
+            matches = sorted(p for p in folder.iterdir() if p.stem.lower() == stem
+                             and p.suffix.lower() in (".sav", ".zsav", ".dta", ".csv") and _inside(root, p))
             if matches:
                 found[role] = matches[0]
     for role in ("households", "members"):

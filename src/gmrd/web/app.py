@@ -11,7 +11,7 @@ from typing import Any
 
 import plotly
 import sqlalchemy as sa
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -22,6 +22,7 @@ from gmrd import __version__ as VERSION
 from gmrd.config import settings
 from gmrd.db.engine import get_engine
 from gmrd.errors import GmrdError, NotFound
+from gmrd.web.heavy import HeavyRequests, heavy_request
 from gmrd.web.security import SECURITY_HEADERS
 
 HERE = Path(__file__).parent
@@ -98,8 +99,10 @@ def _install_error_handlers(app: FastAPI) -> None:
             from urllib.parse import quote
 
             return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
-        return render(request, "error.html", exc.status_code, status=exc.status_code, message=str(exc.detail),
+        page = render(request, "error.html", exc.status_code, status=exc.status_code, message=str(exc.detail),
                       anonymous=exc.status_code == 404 and not request.cookies)
+        page.headers.update(headers or {})  # Retry-After of a 429
+        return page
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
@@ -146,12 +149,14 @@ def create_app(database_url: str | None = None, secret_key: str | None = None) -
 
     config = settings()
     app = FastAPI(title="gmrd — Global Migration Research Database API", version=VERSION,
-                  docs_url=None, redoc_url=None, openapi_url=None,
+                  docs_url=None, redoc_url=None, openapi_url=None, dependencies=[Depends(heavy_request)],
                   description="Migrant-stock tabulations, verification findings and estimates. "
                               "Authenticate with `Authorization: Bearer <token>` (tokens from an admin).")
     app.state.database_url = database_url or config.database_url
     app.state.secret_key = secret_key or config.secret_key
     app.state.max_upload_bytes = config.max_upload_bytes
+    app.state.xlsx_max_rows = config.xlsx_max_rows
+    app.state.heavy_requests = HeavyRequests(config.heavy_requests_per_user)
     app.add_middleware(RejectNul)
     app.add_middleware(SecurityHeaders)
     @app.get("/static/vendor/plotly.min.js", include_in_schema=False)

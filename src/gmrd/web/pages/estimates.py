@@ -1,6 +1,11 @@
-"""The estimates explorer (areas, years, sex, cohorts → table, chart, download) and revision comparison."""
+"""The estimates explorer (areas, years, sex, cohorts → table, chart, download) and revision comparison.
+
+Both show a page of rows at a time (``?page=&per_page=``); downloads have all rows, CSV streamed.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import pandas as pd
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -8,13 +13,14 @@ from fastapi.responses import Response
 from sqlalchemy.engine import Connection
 
 from gmrd.db import queries
-from gmrd.export.cells import XLSX_MAX_ROWS
+from gmrd.db.engine import get_engine
 from gmrd.export.provenance import export_flags, whole_persons
 from gmrd.web import cache, charts
 from gmrd.web.auth import Principal
 from gmrd.web.deps import partner, read_conn
-from gmrd.web.downloads import estimates_sdmx, rows_sdmx, table_response
-from gmrd.web.estimate_params import estimate_query
+from gmrd.web.downloads import (check_format, check_xlsx_rows, csv_response, estimates_sdmx, rows_sdmx,
+                                table_response)
+from gmrd.web.estimate_params import EstimateQuery, estimate_query
 from gmrd.web.filters import paging
 from gmrd.web.labels import SEXES, age_name, area_choices, area_name
 from gmrd.web.render import render
@@ -29,10 +35,7 @@ def explorer(request: Request, format: str | None = None, user: Principal = Depe
              conn: Connection = Depends(read_conn)) -> Response:
     q = estimate_query(request, conn, default_areas=(900,), default_ages=DEFAULT_AGES, default_sexes=(0,))
     if format:
-        frame = queries.estimates(conn, q.revision.id, areas=q.areas, years=q.years, sexes=q.sexes, ages=q.ages,
-                                  limit=XLSX_MAX_ROWS) if q.revision else pd.DataFrame(columns=queries.ESTIMATE_COLUMNS)
-        return table_response("gmrd-estimates", format, lambda: estimates_table(frame),
-                              lambda: estimates_sdmx(frame))
+        return estimates_download(request, conn, q, format)
     page, per_page, offset = paging(request, default=200)
     context: dict = {"q": q, "page": page, "per_page": per_page, "areas": area_choices(), "SEXES": SEXES,
                      "revisions": queries.revisions(conn)}
@@ -53,6 +56,31 @@ def explorer(request: Request, format: str | None = None, user: Principal = Depe
                        estimates_chart=charts.series_with_band(series, "Estimates", "Persons")
                        if series else None)
     return render(request, "estimates.html", charts=True, **context)
+
+
+def estimates_download(request: Request, conn: Connection, q: EstimateQuery, fmt: str) -> Response:
+    """The explorer's selection as a file: CSV and SDMX-CSV streamed from the database a chunk at a time
+    (on a connection of their own, open while the response is sent), XLSX only up to GMRD_XLSX_MAX_ROWS."""
+    check_format(fmt, True)
+    kwargs = {"areas": q.areas, "years": q.years, "sexes": q.sexes, "ages": q.ages}
+    if fmt == "xlsx":
+        if q.revision is not None:
+            check_xlsx_rows(queries.estimate_count(conn, q.revision.id, **kwargs))
+        frame = (queries.estimates(conn, q.revision.id, **kwargs) if q.revision
+                 else pd.DataFrame(columns=queries.ESTIMATE_COLUMNS))
+        return table_response("gmrd-estimates", fmt, lambda: estimates_table(frame))
+    shape = estimates_sdmx if fmt == "sdmx-csv" else estimates_table
+    url, revision = request.app.state.database_url, q.revision
+
+    def chunks() -> Iterator[pd.DataFrame]:
+        if revision is None:
+            yield pd.DataFrame(columns=queries.ESTIMATE_COLUMNS).pipe(shape)
+            return
+        with get_engine(url).connect() as stream:
+            for chunk in queries.estimate_chunks(stream, revision.id, **kwargs):
+                yield shape(chunk)
+
+    return csv_response("gmrd-estimates", fmt, chunks())
 
 
 def compare_frame(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
@@ -120,8 +148,11 @@ def revisions(request: Request, a: str | None = None, b: str | None = None, form
             return table_response(f"gmrd-revisions-{a}-{b}", format, lambda: frame,
                                   lambda: rows_sdmx(frame.assign(revision_a=a, revision_b=b),
                                                     "GMRD:REVISION_CHANGE(1.0)", "difference"))
-        context.update(q=q, table=compare_display(frame, cache.provenance(conn, rev_a).shares,
-                                                  cache.provenance(conn, rev_b).shares))
+        page, per_page, offset = paging(request, default=200)
+        context.update(q=q, table=compare_display(frame.iloc[offset:offset + per_page],
+                                                  cache.provenance(conn, rev_a).shares,
+                                                  cache.provenance(conn, rev_b).shares),
+                       total=len(frame), page=page, per_page=per_page)
     elif format:
         raise HTTPException(404, "no revisions to compare yet")
     return render(request, "revisions.html", **context)

@@ -41,7 +41,7 @@ from gmrd.export.cells import neutralise, write_table
 from gmrd.ingest.limits import check_input
 from gmrd.survey.analyze import AnalysisResult, analyze_path
 from gmrd.survey.load import DEFAULT_FILES
-from gmrd.survey.load_config import AnalysisConfig, parse_config, read_config
+from gmrd.survey.load_config import MAX_CONFIG_BYTES, AnalysisConfig, parse_config, read_config
 from gmrd.survey.report import (chart_specs, format_number, format_percent, render_html, result_document,
                                 result_tables)
 from gmrd.web.auth import Principal
@@ -52,8 +52,6 @@ from gmrd.web.render import render
 router = APIRouter(include_in_schema=False)
 KEEP_SECONDS = 6 * 3600
 """How long the downloads of an analysis stay available."""
-CONFIG_LIMIT = 1 << 20
-"""Largest accepted configuration file (a survey.yaml is a few kilobytes)."""
 DATA_SUFFIXES = (".zip", ".xlsx", ".sav", ".zsav", ".dta", ".csv")
 LINKED_SUFFIXES = (".sav", ".zsav", ".dta", ".csv")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -285,7 +283,7 @@ async def survey_upload(request: Request, data: UploadFile = File(...), config: 
         if config is not None and config.filename:
             (work / "config").mkdir()
             config_path = work / "config" / safe_filename(config.filename)
-            await save_upload(config, config_path, min(limit, CONFIG_LIMIT))
+            await save_upload(config, config_path, min(limit, MAX_CONFIG_BYTES))
         try:
             analysis = await run_in_threadpool(analyze_upload, work / "in" / name, config_path, work, user.name)
         except GmrdError as exc:
