@@ -3,8 +3,8 @@
 Steps (each a module, see docs/methods.md): :mod:`~gmrd.estimate.selection` →
 :mod:`~gmrd.estimate.totals` (:mod:`~gmrd.estimate.interpolate`, :mod:`~gmrd.estimate.dates`) →
 :mod:`~gmrd.estimate.structure` (graduation) → :mod:`~gmrd.estimate.impute` →
-:mod:`~gmrd.estimate.children` → :mod:`~gmrd.estimate.aggregate` →
-:mod:`~gmrd.estimate.uncertainty`. Every choice is a field of :class:`Params` and goes into the
+:mod:`~gmrd.estimate.children` → :mod:`~gmrd.estimate.intervals` (calibrated prediction intervals) →
+:mod:`~gmrd.estimate.aggregate`. Every choice is a field of :class:`Params` and goes into the
 revision manifest; the same cells and parameters give the same numbers bit for bit (no randomness,
 sorted group-bys).
 
@@ -28,11 +28,12 @@ from gmrd.estimate.aggregate import aggregate
 from gmrd.estimate.children import OUTPUT_GROUPS, output_matrix
 from gmrd.estimate.graduation import METHODS, Method
 from gmrd.estimate.impute import impute_totals, published_areas, regional_pattern
+from gmrd.estimate import intervals as iv
 from gmrd.estimate.interpolate import EXTRAPOLATIONS, FORMS, Extrapolation, Form
 from gmrd.estimate.selection import SelectionRules, one_per_date, preparation_key, prepare_points
 from gmrd.estimate.structure import FINE_LABELS, age_share_points, male_share_points, shares_at
 from gmrd.estimate.totals import mid_year_totals
-from gmrd.estimate.uncertainty import sensitivity_interval
+from gmrd.estimate.population import population_at
 
 KEYS = ["area_code", "year", "sex", "age"]
 
@@ -48,6 +49,8 @@ class Params:
     min_span: float = 0.0
     graduation: Method = "mono"
     intervals: bool = True
+    level: float = iv.LEVEL
+    aggregate_intervals: iv.AggregateRule = "independent"
 
     def __post_init__(self) -> None:
         if self.form not in FORMS:
@@ -58,16 +61,14 @@ class Params:
             raise InputError(f"unknown graduation method {self.graduation!r}", field="graduation")
         if not self.years:
             raise InputError("no years to estimate", field="--years")
+        if not 0 < self.level < 1:
+            raise InputError(f"interval level {self.level} must lie between 0 and 1", field="level")
+        if self.aggregate_intervals not in iv.AGGREGATE_RULES:
+            raise InputError(f"unknown aggregate interval rule {self.aggregate_intervals!r}",
+                             field="aggregate_intervals")
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
-
-
-#: One-at-a-time alternatives whose spread gives the intervals (module uncertainty).
-ALTERNATIVES: tuple[dict[str, object], ...] = (
-    {"form": "linear"}, {"extrapolation": "share"}, {"extrapolation": "blend"},
-    {"combine": "median"}, {"graduation": "uniform"},
-)
 
 
 def with_choice(params: Params, change: dict[str, object]) -> Params:
@@ -83,7 +84,9 @@ def country_estimates(cells: pd.DataFrame, params: Params, memo: dict[object, ob
                       ) -> pd.DataFrame:
     """Country rows ``area_code, year, sex, age, value, flags`` (no intervals).
 
-    ``memo`` caches the prepared data points and the age-sex patterns between runs that share them.
+    ``memo`` caches the prepared data points and the age-sex patterns between runs that share them;
+    it also receives the selected data points (``"series"``) and the totals of the countries with
+    data (``"totals"``), from which :func:`calibration_scores` measures the out-of-sample errors.
     """
     memo = {} if memo is None else memo
     years = list(params.years)
@@ -94,9 +97,9 @@ def country_estimates(cells: pd.DataFrame, params: Params, memo: dict[object, ob
     chosen, ages = prepared[0], prepared[1]
     series = one_per_date(chosen, params.selection)
     areas = published_areas()
-    totals = mid_year_totals(series, years, form=params.form, extrapolation=params.extrapolation,
-                             min_span=params.min_span)
+    totals = _totals(series, years, params)
     totals = totals[totals["country_code"].isin(areas["code"])]
+    memo["series"], memo["totals"] = series, totals
     imputed = impute_totals(totals, areas, years)
     allt = pd.concat([totals.assign(flag=np.where(totals["inside"], "", "extrapolated")),
                       imputed.assign(flag="imputed")], ignore_index=True)
@@ -159,27 +162,107 @@ def _flags(rows: pd.DataFrame) -> list[str]:
     return out
 
 
-def with_aggregates(countries: pd.DataFrame) -> pd.DataFrame:
-    """Country rows plus every aggregate (flags empty for aggregates)."""
-    agg = aggregate(countries.rename(columns={"area_code": "country_code"}), ["value"],
-                    keys=("year", "sex", "age"))
+def _totals(points: pd.DataFrame, years: Sequence[float], params: Params) -> pd.DataFrame:
+    """The pipeline's totals rule (shared by the estimates and their held-out errors)."""
+    return mid_year_totals(points, years, form=params.form, extrapolation=params.extrapolation,
+                           min_span=params.min_span)
+
+
+def calibration_scores(series: pd.DataFrame, totals: pd.DataFrame, params: Params) -> pd.DataFrame:
+    """Out-of-sample |log errors| of the pipeline's own rules on the data points of ``series``.
+
+    Leave one point out within each country's both-sexes series (the totals rule of ``params``),
+    and leave one country out for the imputation (:func:`gmrd.estimate.impute.impute_totals` from
+    the other countries' ``totals``, its share of the population interpolated linearly between
+    the years and held outside, times the country's population at the point's date). The
+    countries of a sub-region are left out one at a time (round = rank within the sub-region).
+    """
+    points = series[series["sex"] == 0][["country_code", "sex", "t", "value"]]
+    points = points[points["country_code"].isin(published_areas()["code"])]
+
+    def predict(rest: pd.DataFrame, times: np.ndarray) -> pd.DataFrame:
+        out = _totals(rest, times - 0.5, params)
+        return out.assign(t=np.tile(times, len(out) // max(len(times), 1)))
+
+    areas = published_areas()
+    years = list(params.years)
+
+    def impute(left: pd.DataFrame) -> np.ndarray:
+        codes = left["country_code"].unique()
+        rows = impute_totals(totals[~totals["country_code"].isin(codes)], areas, years)
+        rows = rows[rows["country_code"].isin(codes)]
+        share = rows["value"].to_numpy(float) / population_at(rows["country_code"], rows["year"] + 0.5)
+        table = pd.DataFrame({"code": rows["country_code"].to_numpy(),
+                              "t": rows["year"].to_numpy(float) + 0.5, "share": share})
+        out = np.full(len(left), np.nan)
+        for code, own in table.groupby("code"):
+            hit = (left["country_code"] == code).to_numpy()
+            out[hit] = np.interp(left["t"].to_numpy(float)[hit], own["t"], own["share"])
+        return out * population_at(left["country_code"], left["t"])
+
+    rounds = areas.assign(r=areas.groupby("subregion").cumcount()).set_index("code")["r"]
+    return pd.concat([iv.leave_one_point_out(points, predict),
+                      iv.leave_one_country_out(points, impute, rounds)], ignore_index=True)
+
+
+def with_intervals(countries: pd.DataFrame, series: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
+    """Country rows with ``lower``/``upper``: the calibrated interval of the country-year's total
+    situation, applied as a relative interval to every sex and age cell of that country-year."""
+    cells = countries[["area_code", "year"]].drop_duplicates()
+    points = series[series["sex"] == 0]
+    where = iv.situations(points, cells["area_code"], cells["year"].to_numpy(float) + 0.5)
+    cells = cells.assign(half=iv.half_widths(table, where["situation"], where["distance"]))
+    half = countries[["area_code", "year"]].merge(cells, on=["area_code", "year"], how="left")["half"]
+    lower, upper = iv.interval(countries["value"], half)
+    return countries.assign(lower=lower, upper=upper)
+
+
+def with_aggregates(countries: pd.DataFrame, rule: iv.AggregateRule = "independent") -> pd.DataFrame:
+    """Country rows plus every aggregate (flags empty for aggregates).
+
+    Where the countries have ``lower``/``upper``, an aggregate's come from its members' deviations
+    by ``rule`` (:func:`gmrd.estimate.intervals.aggregate_deviations`).
+    """
+    columns = ["value"]
+    frame = countries.rename(columns={"area_code": "country_code"})
+    if "lower" in frame:
+        power = 2 if rule == "independent" else 1
+        frame = frame.assign(lo_dev=(frame["value"] - frame["lower"]) ** power,
+                             hi_dev=(frame["upper"] - frame["value"]) ** power)
+        columns += ["lo_dev", "hi_dev"]
+    agg = aggregate(frame, columns, keys=("year", "sex", "age"))
+    if "lower" in frame:
+        lo, hi = iv.aggregate_deviations(agg.pop("lo_dev"), agg.pop("hi_dev"), rule)
+        agg = agg.assign(lower=agg["value"] - lo, upper=agg["value"] + hi)
     return pd.concat([countries, agg.assign(flags="")], ignore_index=True).sort_values(
         KEYS, kind="stable").reset_index(drop=True)
 
 
-def estimate(cells: pd.DataFrame, params: Params = Params(),
-             alternatives: Sequence[dict[str, object]] = ALTERNATIVES) -> pd.DataFrame:
+def estimate_with_calibration(cells: pd.DataFrame, params: Params = Params()
+                              ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`estimate` and its calibration table (:func:`gmrd.estimate.intervals.calibrate`;
+    empty without intervals)."""
+    memo: dict[object, object] = {}
+    countries = country_estimates(cells, params, memo)
+    series = cast(pd.DataFrame, memo["series"])
+    table = pd.DataFrame(columns=["situation", "lo", "hi", "n", "half_width"])
+    if params.intervals:
+        scores = calibration_scores(series, cast(pd.DataFrame, memo["totals"]), params)
+        table = iv.calibrate(scores, params.level)
+    countries = with_intervals(countries, series, table)
+    out = with_aggregates(countries, params.aggregate_intervals)
+    return out[KEYS + ["value", "lower", "upper", "flags"]], table
+
+
+def estimate(cells: pd.DataFrame, params: Params = Params()) -> pd.DataFrame:
     """The whole pipeline: ``area_code, year, sex, age, value, lower, upper, flags``.
+
+    ``lower``/``upper`` bound the calibrated prediction interval at ``params.level``
+    (:mod:`gmrd.estimate.intervals`; NaN with ``intervals=False`` or where too few held-out
+    errors exist to calibrate it).
 
     Examples
     --------
     See tests/integration/estimate/test_pipeline.py (a small database end to end).
     """
-    memo: dict[object, object] = {}
-    main = with_aggregates(country_estimates(cells, params, memo))
-    runs = []
-    if params.intervals:
-        runs = [with_aggregates(country_estimates(cells, with_choice(params, alt), memo))
-                for alt in alternatives]
-    out = sensitivity_interval(main, runs, KEYS)
-    return out[KEYS + ["value", "lower", "upper", "flags"]]
+    return estimate_with_calibration(cells, params)[0]
