@@ -44,7 +44,8 @@ def held_out(cells: pd.DataFrame, params: pl.Params, k: int = 5, seed: int = 0) 
     """Scores of every data point with their out-of-fold half-width and whether it is covered."""
     memo: dict[object, object] = {}
     pl.country_estimates(cells, params, memo)
-    scores = pl.calibration_scores(memo["series"], memo["totals"], params)  # type: ignore[arg-type]
+    scores = pl.calibration_scores(memo["series"], memo["totals"], params,  # type: ignore[arg-type]
+                                   memo["sources"])  # type: ignore[arg-type]
     folds = iv.country_folds(scores["country_code"], k, seed)
     return iv.cross_validated_coverage(scores, folds, params.level)
 

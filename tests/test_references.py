@@ -35,6 +35,7 @@ STATISTICAL_MODULES: tuple[str, ...] = (
     "gmrd.estimate.graduation.evaluate",
     "gmrd.estimate.ages",
     "gmrd.estimate.interpolate",
+    "gmrd.estimate.intervals",
     "gmrd.survey.variance",
     "gmrd.survey.estimators",
     "gmrd.survey.compare",

@@ -1,9 +1,11 @@
 """Calibrated prediction intervals from out-of-sample errors, by situation (split conformal).
 
-Every estimate is made in one of four *situations*: ``inside`` the country's data range (two data
-points on either side), ``outside`` it (extrapolated from a series of two or more points),
-``single`` (a series of one data point) or ``imputed`` (no data point: the regional model). Within
-the first three, what matters most is the *distance* in years to the nearest data point.
+Every estimate is made in one of five *situations*: ``inside`` the country's data range (between
+two data points), split into ``inside_dense`` for series whose points lie at most
+:data:`DENSE_SPACING` years apart on average (registers) and ``inside`` for the others (censuses);
+``outside`` the range (extrapolated from a series of two or more points); ``single`` (a series of
+one data point); ``imputed`` (no data point: the regional model). Within the first four, what
+matters most is the *distance* in years to the nearest data point.
 
 The errors are measured on the accepted data themselves, so the intervals hold for any user's data,
 not only for the UN's:
@@ -17,9 +19,10 @@ not only for the UN's:
 
 The score of a prediction ``p`` of a data point ``x`` is the absolute log error ``|log(p / x)|``.
 :func:`calibrate` groups the scores by situation and distance (bins of :data:`DISTANCE_EDGES`,
-merged with their neighbours until each holds ``min_size`` scores, the widths made non-decreasing
-in distance) and takes, in each bin of ``n`` scores, the split-conformal quantile: the
-``ceil((n + 1) level)``-th smallest score [1]_ [2]_. The interval of an estimate ``v`` is
+merged with their neighbours until each holds ``min_size`` scores, and adjacent bins whose
+quantile falls with distance pooled, so that widths never shrink farther from the data) and
+takes, in each bin of ``n`` scores, the split-conformal quantile: the ``ceil((n + 1) level)``-th
+smallest score [1]_ [2]_. The interval of an estimate ``v`` is
 ``[v exp(-q), v exp(q)]`` with ``q`` the quantile of its situation and distance: under
 exchangeability of the errors of countries, it holds a new data point of that situation with
 probability at least ``level`` (80 % by default; :data:`LEVEL`). It is a *prediction interval for
@@ -54,13 +57,16 @@ FloatArray = npt.NDArray[np.float64]
 #: Nominal level of the intervals (the share of new data points they should hold).
 LEVEL = 0.8
 #: Situations of an estimate, in the order of the calibration table.
-SITUATIONS: tuple[str, ...] = ("inside", "outside", "single", "imputed")
+SITUATIONS: tuple[str, ...] = ("inside_dense", "inside", "outside", "single", "imputed")
+#: Mean spacing (years) of a series' data points at or below which it counts as dense (annual or
+#: biennial registers and surveys, as opposed to decennial censuses).
+DENSE_SPACING = 3.0
 #: Edges (years to the nearest data point) of the distance bins before merging.
 DISTANCE_EDGES: tuple[float, ...] = (0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 7.0, 10.0, 15.0, 20.0, np.inf)
 #: Fewest scores a bin may hold (smaller bins are merged with their neighbours).
 MIN_SIZE = 30
 #: The situation whose scores a situation with too few of its own is pooled with.
-BORROW = {"inside": "outside", "outside": "inside", "single": "outside"}
+BORROW = {"inside_dense": "inside", "inside": "outside", "outside": "inside", "single": "outside"}
 AggregateRule = Literal["independent", "bound"]
 AGGREGATE_RULES: tuple[str, ...] = ("independent", "bound")
 #: predict(points, times) -> ``country_code, t, value``: the pipeline's values at ``times`` for every
@@ -84,8 +90,8 @@ def situations(points: pd.DataFrame, codes: npt.ArrayLike, times: npt.ArrayLike)
     Returns
     -------
     pandas.DataFrame
-        ``situation`` (``inside``/``outside``/``single``, ``imputed`` for a country without
-        points; distance NaN) and ``distance``, in the order of ``codes``.
+        ``situation`` (``inside_dense``/``inside``/``outside``/``single``, ``imputed`` for a
+        country without points; distance NaN) and ``distance``, in the order of ``codes``.
 
     References
     ----------
@@ -118,9 +124,11 @@ def situations(points: pd.DataFrame, codes: npt.ArrayLike, times: npt.ArrayLike)
     n = count.reindex(codes_a).fillna(0).to_numpy()
     lo = first.reindex(codes_a).to_numpy()
     hi = last.reindex(codes_a).to_numpy()
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore"):
         inside = (times_a >= lo) & (times_a <= hi)
-    situation = np.where(n == 0, "imputed", np.where(n == 1, "single", np.where(inside, "inside", "outside")))
+        dense = (hi - lo) / (n - 1) <= DENSE_SPACING
+    situation = np.where(n == 0, "imputed", np.where(n == 1, "single", np.where(
+        inside, np.where(dense, "inside_dense", "inside"), "outside")))
     return pd.DataFrame({"situation": situation, "distance": np.where(n == 0, np.nan, distance)})
 
 
@@ -145,7 +153,27 @@ def log_scores(predicted: npt.ArrayLike, observed: npt.ArrayLike) -> FloatArray:
     return out
 
 
-def leave_one_point_out(points: pd.DataFrame, predict: Predictor) -> pd.DataFrame:
+def attach_to_points(points: pd.DataFrame, observed: pd.DataFrame, window: float) -> pd.DataFrame:
+    """``observed`` (``country_code, t, value``: e.g. every source's value) with ``t_point``: the time
+    of the nearest point of the same country within ``window`` years (rows with none are dropped).
+
+    References
+    ----------
+    .. [1] United Nations, Department of Economic and Social Affairs, Population Division (2020).
+       International Migrant Stock 2020: Documentation (POP/DB/MIG/Stock/Rev.2020), "Methodology"
+       (the empirical data points of a date from several sources).
+    """
+    obs = observed[["country_code", "t", "value"]].astype({"t": float}).sort_values("t", kind="stable")
+    pts = points[["country_code", "t"]].astype({"t": float}).rename(columns={"t": "t_point"})
+    pts = pts.assign(key=pts["t_point"]).sort_values("key", kind="stable")
+    out = pd.merge_asof(obs, pts, left_on="t", right_on="key", by="country_code", direction="nearest",
+                        tolerance=window)
+    out = out.dropna(subset=["t_point"]).drop(columns="key")
+    return out.sort_values(["country_code", "t"], kind="stable").reset_index(drop=True)
+
+
+def leave_one_point_out(points: pd.DataFrame, predict: Predictor, observed: pd.DataFrame | None = None
+                        ) -> pd.DataFrame:
     """Each data point predicted from the other points of its country's series.
 
     Parameters
@@ -155,12 +183,15 @@ def leave_one_point_out(points: pd.DataFrame, predict: Predictor) -> pd.DataFram
         ``predict``).
     predict
         the pipeline's rule (:data:`Predictor`).
+    observed
+        what a prediction is scored against: ``country_code, t, value, t_point`` (e.g. every
+        source's value at the date of a point, :func:`attach_to_points`); default: the points.
 
     Returns
     -------
     pandas.DataFrame
-        ``country_code, t, value, predicted, situation, distance, score`` for every point of a
-        series of two or more points (rows whose score is undefined are dropped).
+        ``country_code, t, value, predicted, situation, distance, score`` for every observed value
+        of a point of a series of two or more points (rows whose score is undefined are dropped).
 
     Notes
     -----
@@ -175,6 +206,8 @@ def leave_one_point_out(points: pd.DataFrame, predict: Predictor) -> pd.DataFram
        Springer, ch. 4.
     """
     pts = points.sort_values(["country_code", "t"], kind="stable").reset_index(drop=True)
+    if observed is None:
+        observed = pts[["country_code", "t", "value"]].assign(t_point=pts["t"])
     rank = pts.groupby("country_code").cumcount().to_numpy()
     size = pts.groupby("country_code")["t"].transform("size").to_numpy()
     parts = []
@@ -185,12 +218,13 @@ def leave_one_point_out(points: pd.DataFrame, predict: Predictor) -> pd.DataFram
         left_out = pts[out_mask]
         rest = pts[~out_mask & np.isin(pts["country_code"], left_out["country_code"])]
         times = np.unique(left_out["t"].to_numpy(float))
-        pred = predict(rest, times)
-        got = left_out[["country_code", "t", "value"]].merge(
-            pred.rename(columns={"value": "predicted"})[["country_code", "t", "predicted"]],
-            on=["country_code", "t"], how="left")
-        where = situations(rest, got["country_code"], got["t"])
-        parts.append(pd.concat([got, where], axis=1))
+        pred = predict(rest, times).rename(columns={"value": "predicted", "t": "t_point"})
+        got = observed.merge(left_out[["country_code", "t"]].rename(columns={"t": "t_point"}),
+                             on=["country_code", "t_point"])
+        got = got.merge(pred[["country_code", "t_point", "predicted"]], on=["country_code", "t_point"],
+                        how="left").reset_index(drop=True)
+        where = situations(rest, got["country_code"], got["t_point"])
+        parts.append(pd.concat([got.drop(columns="t_point"), where], axis=1))
     if not parts:
         return pd.DataFrame(columns=["country_code", "t", "value", "predicted", "situation", "distance",
                                      "score"])
@@ -246,7 +280,7 @@ def conformal_quantile(scores: npt.ArrayLike, level: float = LEVEL) -> float:
     References
     ----------
     .. [1] Lei, J., G'Sell, M., Rinaldo, A., Tibshirani, R. J. and Wasserman, L. (2018).
-       Distribution-free predictive inference for regression. JASA 113(523), 1094-1111, Thm 2.2.
+       Distribution-free predictive inference for regression. JASA 113(523), 1094-1111, section 2.
 
     Examples
     --------
@@ -301,8 +335,9 @@ def calibrate(scores: pd.DataFrame, level: float = LEVEL, min_size: int = MIN_SI
     Returns
     -------
     pandas.DataFrame
-        ``situation, lo, hi, n, half_width`` (``half_width`` = the quantile of |log error|, made
-        non-decreasing in distance within a situation; NaN when too few scores for the level).
+        ``situation, lo, hi, n, half_width`` (``half_width`` = the quantile of |log error|,
+        non-decreasing in distance within a situation (pooled adjacent violators [3]_); NaN when
+        too few scores for the level).
         ``imputed`` has one row spanning all distances.
 
     References
@@ -311,6 +346,8 @@ def calibrate(scores: pd.DataFrame, level: float = LEVEL, min_size: int = MIN_SI
        Springer, ch. 4 (Mondrian conformal predictors: a separate quantile per category).
     .. [2] Lei, J. et al. (2018). Distribution-free predictive inference for regression. JASA
        113(523), 1094-1111.
+    .. [3] Barlow, R. E., Bartholomew, D. J., Bremner, J. M. and Brunk, H. D. (1972). Statistical
+       Inference under Order Restrictions. Wiley (pool adjacent violators).
 
     Examples
     --------
@@ -339,19 +376,32 @@ def calibrate(scores: pd.DataFrame, level: float = LEVEL, min_size: int = MIN_SI
 
 def _binned(scores: pd.DataFrame, level: float, min_size: int, edges: FloatArray
             ) -> list[tuple[float, float, int, float]]:
-    """(lo, hi, n, quantile) of the merged distance bins, the quantile non-decreasing in distance."""
+    """(lo, hi, n, quantile) of the merged distance bins, non-decreasing in distance.
+
+    Bins are first merged until each holds ``min_size`` scores; then adjacent groups whose quantile
+    falls with distance are pooled and their quantile taken again from the pooled scores (pool
+    adjacent violators), so that every group keeps a conformal quantile of its own scores.
+    """
     dist = scores["distance"].to_numpy(float)
     values = scores["score"].to_numpy(float)
     which = np.clip(np.searchsorted(edges, dist, side="right") - 1, 0, len(edges) - 2)
-    counts = np.bincount(which, minlength=len(edges) - 1)
-    out = []
-    widest = 0.0
-    for group in _merged_bins(counts, min_size):
-        members = values[np.isin(which, group)]
-        q = conformal_quantile(members, level)
-        widest = max(widest, q) if np.isfinite(q) and np.isfinite(widest) else float("nan")
-        out.append((float(edges[group[0]]), float(edges[group[-1] + 1]), len(members), widest))
-    return out
+    groups = _merged_bins(np.bincount(which, minlength=len(edges) - 1), min_size)
+
+    def quantile(group: list[int]) -> float:
+        q = conformal_quantile(values[np.isin(which, group)], level)
+        return q if np.isfinite(q) else np.inf
+
+    qs = [quantile(g) for g in groups]
+    i = 0
+    while i < len(groups) - 1:
+        if qs[i] > qs[i + 1]:
+            groups[i:i + 2] = [groups[i] + groups[i + 1]]
+            qs[i:i + 2] = [quantile(groups[i])]
+            i = max(i - 1, 0)
+        else:
+            i += 1
+    return [(float(edges[g[0]]), float(edges[g[-1] + 1]), int(np.isin(which, g).sum()),
+             q if np.isfinite(q) else float("nan")) for g, q in zip(groups, qs)]
 
 
 def half_widths(table: pd.DataFrame, situation: npt.ArrayLike, distance: npt.ArrayLike) -> FloatArray:
@@ -402,7 +452,7 @@ def aggregate_deviations(lower_dev: npt.ArrayLike, upper_dev: npt.ArrayLike,
     References
     ----------
     .. [1] Taylor, J. R. (1997). An Introduction to Error Analysis, 2nd ed. University Science
-       Books, sections 3.5-3.6 (sums of independent errors in quadrature; the sum of bounds as the
+       Books, ch. 3 (sums of independent errors in quadrature; the sum of bounds as the
        upper limit).
 
     Examples

@@ -30,7 +30,8 @@ from gmrd.estimate.graduation import METHODS, Method
 from gmrd.estimate.impute import impute_totals, published_areas, regional_pattern
 from gmrd.estimate import intervals as iv
 from gmrd.estimate.interpolate import EXTRAPOLATIONS, FORMS, Extrapolation, Form
-from gmrd.estimate.selection import SelectionRules, one_per_date, preparation_key, prepare_points
+from gmrd.estimate.selection import (SelectionRules, last_resort, one_per_date, preparation_key,
+                                     prepare_points)
 from gmrd.estimate.structure import FINE_LABELS, age_share_points, male_share_points, shares_at
 from gmrd.estimate.totals import mid_year_totals
 from gmrd.estimate.population import population_at
@@ -85,8 +86,9 @@ def country_estimates(cells: pd.DataFrame, params: Params, memo: dict[object, ob
     """Country rows ``area_code, year, sex, age, value, flags`` (no intervals).
 
     ``memo`` caches the prepared data points and the age-sex patterns between runs that share them;
-    it also receives the selected data points (``"series"``) and the totals of the countries with
-    data (``"totals"``), from which :func:`calibration_scores` measures the out-of-sample errors.
+    it also receives the selected data points (``"series"``), the sources' values they combine
+    (``"sources"``) and the totals of the countries with data (``"totals"``), from which
+    :func:`calibration_scores` measures the out-of-sample errors.
     """
     memo = {} if memo is None else memo
     years = list(params.years)
@@ -100,6 +102,8 @@ def country_estimates(cells: pd.DataFrame, params: Params, memo: dict[object, ob
     totals = _totals(series, years, params)
     totals = totals[totals["country_code"].isin(areas["code"])]
     memo["series"], memo["totals"] = series, totals
+    memo["sources"] = last_resort(chosen[~chosen["source_type"].isin(params.selection.exclude_types)],
+                                  params.selection)
     imputed = impute_totals(totals, areas, years)
     allt = pd.concat([totals.assign(flag=np.where(totals["inside"], "", "extrapolated")),
                       imputed.assign(flag="imputed")], ignore_index=True)
@@ -168,7 +172,8 @@ def _totals(points: pd.DataFrame, years: Sequence[float], params: Params) -> pd.
                            min_span=params.min_span)
 
 
-def calibration_scores(series: pd.DataFrame, totals: pd.DataFrame, params: Params) -> pd.DataFrame:
+def calibration_scores(series: pd.DataFrame, totals: pd.DataFrame, params: Params,
+                       sources: pd.DataFrame | None = None) -> pd.DataFrame:
     """Out-of-sample |log errors| of the pipeline's own rules on the data points of ``series``.
 
     Leave one point out within each country's both-sexes series (the totals rule of ``params``),
@@ -176,9 +181,16 @@ def calibration_scores(series: pd.DataFrame, totals: pd.DataFrame, params: Param
     the other countries' ``totals``, its share of the population interpolated linearly between
     the years and held outside, times the country's population at the point's date). The
     countries of a sub-region are left out one at a time (round = rank within the sub-region).
+
+    ``sources`` (``country_code, sex, t, value``: one row per source, as :func:`one_per_date`
+    receives them) makes every source's value at the left-out date a data point to be predicted,
+    so the errors include the disagreement of sources at one date; default: the combined points.
     """
     points = series[series["sex"] == 0][["country_code", "sex", "t", "value"]]
     points = points[points["country_code"].isin(published_areas()["code"])]
+    observed = None
+    if sources is not None:
+        observed = iv.attach_to_points(points, sources[sources["sex"] == 0], params.selection.same_date)
 
     def predict(rest: pd.DataFrame, times: np.ndarray) -> pd.DataFrame:
         out = _totals(rest, times - 0.5, params)
@@ -201,8 +213,9 @@ def calibration_scores(series: pd.DataFrame, totals: pd.DataFrame, params: Param
         return out * population_at(left["country_code"], left["t"])
 
     rounds = areas.assign(r=areas.groupby("subregion").cumcount()).set_index("code")["r"]
-    return pd.concat([iv.leave_one_point_out(points, predict),
-                      iv.leave_one_country_out(points, impute, rounds)], ignore_index=True)
+    held = points if observed is None else observed.drop(columns="t_point")
+    return pd.concat([iv.leave_one_point_out(points, predict, observed),
+                      iv.leave_one_country_out(held, impute, rounds)], ignore_index=True)
 
 
 def with_intervals(countries: pd.DataFrame, series: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
@@ -247,7 +260,8 @@ def estimate_with_calibration(cells: pd.DataFrame, params: Params = Params()
     series = cast(pd.DataFrame, memo["series"])
     table = pd.DataFrame(columns=["situation", "lo", "hi", "n", "half_width"])
     if params.intervals:
-        scores = calibration_scores(series, cast(pd.DataFrame, memo["totals"]), params)
+        scores = calibration_scores(series, cast(pd.DataFrame, memo["totals"]), params,
+                                    cast(pd.DataFrame, memo["sources"]))
         table = iv.calibrate(scores, params.level)
     countries = with_intervals(countries, series, table)
     out = with_aggregates(countries, params.aggregate_intervals)
