@@ -19,8 +19,10 @@ not only for the UN's:
 
 The score of a prediction ``p`` of a data point ``x`` is the absolute log error ``|log(p / x)|``.
 :func:`calibrate` groups the scores by situation and distance (bins of :data:`DISTANCE_EDGES`,
-merged with their neighbours until each holds ``min_size`` scores, and adjacent bins whose
-quantile falls with distance pooled, so that widths never shrink farther from the data) and
+merged with their neighbours until each holds ``min_size`` scores, and adjacent bins beyond
+:data:`NEAR` (one year) whose quantile falls with distance pooled, so that widths never shrink
+farther from the data; within a year of a data point the error is mostly the disagreement of
+sources of nearby dates, measured on its own) and
 takes, in each bin of ``n`` scores, the split-conformal quantile: the ``ceil((n + 1) level)``-th
 smallest score [1]_ [2]_. The interval of an estimate ``v`` is
 ``[v exp(-q), v exp(q)]`` with ``q`` the quantile of its situation and distance: under
@@ -63,6 +65,9 @@ SITUATIONS: tuple[str, ...] = ("inside_dense", "inside", "outside", "single", "i
 DENSE_SPACING = 3.0
 #: Edges (years to the nearest data point) of the distance bins before merging.
 DISTANCE_EDGES: tuple[float, ...] = (0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 7.0, 10.0, 15.0, 20.0, np.inf)
+#: Distance (years) within which bins are not pooled with farther ones: so near a data point the
+#: error is mostly the disagreement of sources of nearby dates, not the change over time.
+NEAR = 1.0
 #: Fewest scores a bin may hold (smaller bins are merged with their neighbours).
 MIN_SIZE = 30
 #: The situation whose scores a situation with too few of its own is pooled with.
@@ -336,8 +341,8 @@ def calibrate(scores: pd.DataFrame, level: float = LEVEL, min_size: int = MIN_SI
     -------
     pandas.DataFrame
         ``situation, lo, hi, n, half_width`` (``half_width`` = the quantile of |log error|,
-        non-decreasing in distance within a situation (pooled adjacent violators [3]_); NaN when
-        too few scores for the level).
+        non-decreasing in distance beyond :data:`NEAR` within a situation (pooled adjacent
+        violators [3]_); NaN when too few scores for the level).
         ``imputed`` has one row spanning all distances.
 
     References
@@ -378,8 +383,8 @@ def _binned(scores: pd.DataFrame, level: float, min_size: int, edges: FloatArray
             ) -> list[tuple[float, float, int, float]]:
     """(lo, hi, n, quantile) of the merged distance bins, non-decreasing in distance.
 
-    Bins are first merged until each holds ``min_size`` scores; then adjacent groups whose quantile
-    falls with distance are pooled and their quantile taken again from the pooled scores (pool
+    Bins are first merged until each holds ``min_size`` scores; then adjacent groups beyond
+    :data:`NEAR` whose quantile falls with distance are pooled and their quantile taken again from the pooled scores (pool
     adjacent violators), so that every group keeps a conformal quantile of its own scores.
     """
     dist = scores["distance"].to_numpy(float)
@@ -392,12 +397,13 @@ def _binned(scores: pd.DataFrame, level: float, min_size: int, edges: FloatArray
         return q if np.isfinite(q) else np.inf
 
     qs = [quantile(g) for g in groups]
-    i = 0
+    free = sum(edges[g[-1] + 1] <= NEAR for g in groups[:-1])  # groups within NEAR years stay apart
+    i = free
     while i < len(groups) - 1:
         if qs[i] > qs[i + 1]:
             groups[i:i + 2] = [groups[i] + groups[i + 1]]
             qs[i:i + 2] = [quantile(groups[i])]
-            i = max(i - 1, 0)
+            i = max(i - 1, free)
         else:
             i += 1
     return [(float(edges[g[0]]), float(edges[g[-1] + 1]), int(np.isin(which, g).sum()),

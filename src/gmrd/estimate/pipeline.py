@@ -51,7 +51,7 @@ class Params:
     graduation: Method = "mono"
     intervals: bool = True
     level: float = iv.LEVEL
-    aggregate_intervals: iv.AggregateRule = "independent"
+    aggregate_intervals: iv.AggregateRule = "bound"
 
     def __post_init__(self) -> None:
         if self.form not in FORMS:
@@ -230,7 +230,7 @@ def with_intervals(countries: pd.DataFrame, series: pd.DataFrame, table: pd.Data
     return countries.assign(lower=lower, upper=upper)
 
 
-def with_aggregates(countries: pd.DataFrame, rule: iv.AggregateRule = "independent") -> pd.DataFrame:
+def with_aggregates(countries: pd.DataFrame, rule: iv.AggregateRule = "bound") -> pd.DataFrame:
     """Country rows plus every aggregate (flags empty for aggregates).
 
     Where the countries have ``lower``/``upper``, an aggregate's come from its members' deviations

@@ -77,6 +77,18 @@ def test_calibrate_merges_small_bins_and_widens_with_distance() -> None:
     assert single["half_width"].tolist() == table[table["situation"] == "outside"]["half_width"].tolist()
 
 
+def test_within_a_year_of_a_point_the_bin_stays_apart() -> None:
+    # sources of nearby dates disagree more than a series changes in a year or two: the bin under
+    # NEAR (1 year) keeps its own quantile; farther bins are pooled where they would shrink
+    near = pd.DataFrame({"situation": "inside", "distance": 0.5, "score": np.linspace(0.01, 1.0, 50)})
+    mid = pd.DataFrame({"situation": "inside", "distance": 1.5, "score": np.linspace(0.01, 0.1, 50)})
+    far = pd.DataFrame({"situation": "inside", "distance": 3.5, "score": np.linspace(0.01, 0.05, 50)})
+    table = iv.calibrate(pd.concat([near, mid, far]), 0.8, min_size=30)
+    inside = table[table["situation"] == "inside"]
+    assert inside["lo"].tolist()[:2] == [0.0, 1.0] and inside["n"].tolist()[:2] == [50, 100]
+    assert inside["half_width"].iloc[0] > inside["half_width"].iloc[1]
+
+
 def test_small_situation_keeps_at_least_its_own_quantile() -> None:
     outside = pd.DataFrame({"situation": "outside", "distance": np.linspace(0, 9, 60), "score": 0.1})
     single = pd.DataFrame({"situation": "single", "distance": np.linspace(0, 9, 10), "score": 2.0})
