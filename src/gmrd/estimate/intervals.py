@@ -384,8 +384,9 @@ def _binned(scores: pd.DataFrame, level: float, min_size: int, edges: FloatArray
     """(lo, hi, n, quantile) of the merged distance bins, non-decreasing in distance.
 
     Bins are first merged until each holds ``min_size`` scores; then adjacent groups beyond
-    :data:`NEAR` whose quantile falls with distance are pooled and their quantile taken again from the pooled scores (pool
-    adjacent violators), so that every group keeps a conformal quantile of its own scores.
+    :data:`NEAR` whose quantile falls with distance are pooled and their quantile taken again from
+    the pooled scores (pool adjacent violators), so that every group keeps a conformal quantile of
+    its own scores.
     """
     dist = scores["distance"].to_numpy(float)
     values = scores["score"].to_numpy(float)
