@@ -374,6 +374,9 @@ def calibrate(scores: pd.DataFrame, level: float = LEVEL, min_size: int = MIN_SI
             continue
         floor = conformal_quantile(own["score"], level) if len(own) else 0.0
         borrowed = scores[scores["situation"].isin([situation, BORROW[situation]])]
+        if np.isnan(conformal_quantile(borrowed["score"], level)):
+            rows.append((situation, 0.0, np.inf, len(scores), conformal_quantile(scores["score"], level)))
+            continue
         rows += [(situation, lo, hi, n, max(q, floor) if np.isfinite(floor) else q)
                  for lo, hi, n, q in _binned(borrowed, level, min_size, edges_a)]
     return pd.DataFrame(rows, columns=["situation", "lo", "hi", "n", "half_width"])

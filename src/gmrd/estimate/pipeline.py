@@ -214,8 +214,9 @@ def calibration_scores(series: pd.DataFrame, totals: pd.DataFrame, params: Param
 
     rounds = areas.assign(r=areas.groupby("subregion").cumcount()).set_index("code")["r"]
     held = points if observed is None else observed.drop(columns="t_point")
-    return pd.concat([iv.leave_one_point_out(points, predict, observed),
-                      iv.leave_one_country_out(held, impute, rounds)], ignore_index=True)
+    parts = [iv.leave_one_point_out(points, predict, observed),
+             iv.leave_one_country_out(held, impute, rounds)]
+    return pd.concat([p for p in parts if len(p)] or parts[:1], ignore_index=True)
 
 
 def with_intervals(countries: pd.DataFrame, series: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
@@ -234,19 +235,22 @@ def with_aggregates(countries: pd.DataFrame, rule: iv.AggregateRule = "bound") -
     """Country rows plus every aggregate (flags empty for aggregates).
 
     Where the countries have ``lower``/``upper``, an aggregate's come from its members' deviations
-    by ``rule`` (:func:`gmrd.estimate.intervals.aggregate_deviations`).
+    by ``rule`` (:func:`gmrd.estimate.intervals.aggregate_deviations`); NaN where a member has none.
     """
     columns = ["value"]
     frame = countries.rename(columns={"area_code": "country_code"})
     if "lower" in frame:
         power = 2 if rule == "independent" else 1
         frame = frame.assign(lo_dev=(frame["value"] - frame["lower"]) ** power,
-                             hi_dev=(frame["upper"] - frame["value"]) ** power)
-        columns += ["lo_dev", "hi_dev"]
+                             hi_dev=(frame["upper"] - frame["value"]) ** power,
+                             unknown=(frame["lower"].isna() | frame["upper"].isna()).astype(float))
+        columns += ["lo_dev", "hi_dev", "unknown"]
     agg = aggregate(frame, columns, keys=("year", "sex", "age"))
     if "lower" in frame:
         lo, hi = iv.aggregate_deviations(agg.pop("lo_dev"), agg.pop("hi_dev"), rule)
-        agg = agg.assign(lower=agg["value"] - lo, upper=agg["value"] + hi)
+        known = agg.pop("unknown").to_numpy() == 0  # a member without interval leaves the sum's unknown
+        agg = agg.assign(lower=np.where(known, agg["value"] - lo, np.nan),
+                         upper=np.where(known, agg["value"] + hi, np.nan))
     return pd.concat([countries, agg.assign(flags="")], ignore_index=True).sort_values(
         KEYS, kind="stable").reset_index(drop=True)
 

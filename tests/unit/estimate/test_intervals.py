@@ -96,6 +96,16 @@ def test_small_situation_keeps_at_least_its_own_quantile() -> None:
     assert (table[table["situation"] == "single"]["half_width"] == 2.0).all()
 
 
+def test_situation_without_errors_takes_the_quantile_of_all() -> None:
+    # one data point per country (nothing to leave out): only imputation errors exist
+    imputed = pd.DataFrame({"situation": "imputed", "distance": np.nan, "score": np.linspace(0.1, 2.0, 20)})
+    table = iv.calibrate(imputed, 0.8, min_size=30).set_index("situation")
+    expected = iv.conformal_quantile(imputed["score"], 0.8)
+    assert table.loc["single", "half_width"] == table.loc["imputed", "half_width"] == expected
+    empty = iv.calibrate(imputed.iloc[:2], 0.8)  # too few errors for the level: no interval
+    assert empty["half_width"].isna().all()
+
+
 def test_half_widths_and_interval() -> None:
     table = pd.DataFrame({"situation": ["inside", "inside", "imputed"], "lo": [0.0, 5.0, 0.0],
                           "hi": [5.0, np.inf, np.inf], "n": [30, 30, 30], "half_width": [0.1, 0.3, 1.0]})
@@ -157,3 +167,15 @@ def test_cross_validated_coverage_uses_other_folds() -> None:
     assert folds.equals(iv.country_folds(scores["country_code"][::-1], 5, seed=0))  # reproducible
     out = iv.cross_validated_coverage(scores, folds, 0.8)
     assert abs(out["covered"].mean() - 0.8) < 0.04
+
+
+def test_aggregate_without_a_member_interval_has_none() -> None:
+    from gmrd.estimate.pipeline import with_aggregates
+
+    rows = pd.DataFrame({"area_code": [4, 8], "year": 2020, "sex": 0, "age": "total", "value": [10.0, 20.0],
+                         "lower": [7.0, 16.0], "upper": [14.0, 23.0], "flags": ""})
+    world = with_aggregates(rows, "bound").set_index("area_code").loc[900]
+    assert (world["lower"], world["value"], world["upper"]) == (23.0, 30.0, 37.0)
+    rows.loc[1, ["lower", "upper"]] = np.nan
+    world = with_aggregates(rows, "independent").set_index("area_code").loc[900]
+    assert world["value"] == 30.0 and np.isnan(world["lower"]) and np.isnan(world["upper"])
