@@ -10,8 +10,8 @@ dimensions REF_AREA (UN M49 / UN Population Division area codes, 900 world), TIM
 the observation refers to 1 July), SEX (``_T`` both, ``M``, ``F`` from SDMX's CL_SEX), AGE
 (``Y0T4`` … ``Y70T74``, ``Y_GE75``, ``Y15T17``, ``Y0T17``, ``Y0T19``, ``_T``, following the
 SDMX global age code list CL_AGE [2]_); measure OBS_VALUE (persons); attributes LOWER_BOUND and
-UPPER_BOUND (the 80 % prediction interval, docs/methods.md section 6), OBS_STATUS (``E`` estimated, ``M`` imputed: no data),
-REVISION (gmrd revision name).
+UPPER_BOUND (the 80 % prediction interval, docs/methods.md section 6), OBS_STATUS (``E``
+estimated, ``M`` imputed: no data), REVISION (gmrd revision name).
 
 References
 ----------
