@@ -24,17 +24,17 @@ import numpy as np
 import pandas as pd
 
 from gmrd.errors import InputError
+from gmrd.estimate import intervals as iv
 from gmrd.estimate.aggregate import aggregate
 from gmrd.estimate.children import OUTPUT_GROUPS, output_matrix
 from gmrd.estimate.graduation import METHODS, Method
 from gmrd.estimate.impute import impute_totals, published_areas, regional_pattern
-from gmrd.estimate import intervals as iv
 from gmrd.estimate.interpolate import EXTRAPOLATIONS, FORMS, Extrapolation, Form
+from gmrd.estimate.population import population_at
 from gmrd.estimate.selection import (SelectionRules, last_resort, one_per_date, preparation_key,
                                      prepare_points)
 from gmrd.estimate.structure import FINE_LABELS, age_share_points, male_share_points, shares_at
 from gmrd.estimate.totals import mid_year_totals
-from gmrd.estimate.population import population_at
 
 KEYS = ["area_code", "year", "sex", "age"]
 
