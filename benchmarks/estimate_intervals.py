@@ -40,14 +40,18 @@ def load(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     return accuracy.cells_from_un_long(raw), records
 
 
-def held_out(cells: pd.DataFrame, params: pl.Params, k: int = 5, seed: int = 0) -> pd.DataFrame:
-    """Scores of every data point with their out-of-fold half-width and whether it is covered."""
+def held_out(cells: pd.DataFrame, params: pl.Params, k: int = 5, seed: int = 0
+             ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Totals and age shares: every held-out error with whether the out-of-fold interval covers it."""
     memo: dict[object, object] = {}
     pl.country_estimates(cells, params, memo)
     scores = pl.calibration_scores(memo["series"], memo["totals"], params,  # type: ignore[arg-type]
                                    memo["sources"])  # type: ignore[arg-type]
     folds = iv.country_folds(scores["country_code"], k, seed)
-    return iv.cross_validated_coverage(scores, folds, params.level)
+    ages = pl.age_share_scores(memo["shares"])  # type: ignore[arg-type]
+    age_folds = iv.country_folds(ages["country_code"], k, seed)
+    return (iv.cross_validated_coverage(scores, folds, params.level),
+            iv.cross_validated_age_coverage(ages, age_folds, params.level))
 
 
 def published_all(records: pd.DataFrame) -> pd.DataFrame:
@@ -87,8 +91,9 @@ def main() -> None:
     warnings.filterwarnings("ignore")
     cells, records = load(REFERENCE / "un_ims")
     params = pl.Params(years=YEARS)
-    scored = held_out(cells, params)
+    scored, ages = held_out(cells, params)
     held = summary(scored, "situation")
+    age_held = summary(ages, "age")
     bins = pd.cut(scored["distance"], [0, 1, 2, 5, 10, 20, np.inf], right=False)
     by_distance = summary(scored.assign(bin=bins.astype(str)), ["situation", "bin"])
     overall, imputed = float(held.loc["all", "coverage %"]), float(held.loc["imputed", "coverage %"])
@@ -134,6 +139,8 @@ def main() -> None:
           markdown(by_distance), "",
           f"Goal 80 +/- {TOLERANCE:g} %: overall {overall:.1f} %, imputed {imputed:.1f} %: "
           f"{abs(overall - 80) <= TOLERANCE and abs(imputed - 80) <= TOLERANCE}", "",
+          "Age shares of countries with age data, predicted by the regional pattern without them "
+          "(the age_imputed rule), 5 folds of countries:", "", markdown(age_held), "",
           "IMS 2020 country totals inside gmrd's interval, by year:", "", markdown(ims_by_year), "",
           "by situation (median relative width (upper - lower) / value beside):", "",
           markdown(ims_by_situation.join(width.rename("median relative width"))), "",
@@ -148,7 +155,8 @@ def main() -> None:
     write_result("estimate_intervals", "\n".join(md), {
         "level": params.level, "calibration": table.to_dict("records"),
         "held_out": held.reset_index().to_dict("records"), "held_out_overall": overall,
-        "held_out_imputed": imputed, "ims_country_years": ims_share, "never_zero_width": never_zero,
+        "held_out_imputed": imputed, "ims_country_years": ims_share,
+        "age_share_held_out": age_held.reset_index().to_dict("records"), "never_zero_width": never_zero,
         "ims_by_situation": ims_by_situation.reset_index().to_dict("records"),
         "aggregates": agg_rows, "world_name": str(names.get(900, "World"))})
 

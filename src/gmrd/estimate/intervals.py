@@ -513,3 +513,103 @@ def cross_validated_coverage(scores: pd.DataFrame, folds: pd.Series, level: floa
         covered = np.where(np.isnan(q), 1.0, (test["score"].to_numpy(float) <= q).astype(float))
         parts.append(test.assign(fold=f, half_width=q, covered=covered))
     return pd.concat(parts).sort_index()
+
+
+def share_scores(own: pd.DataFrame, predicted: pd.DataFrame, groups: Sequence[str]) -> pd.DataFrame:
+    """|log errors| of predicted age shares against a country's own, one row per cell and group.
+
+    Parameters
+    ----------
+    own, predicted
+        ``country_code, sex, year`` and one share column per group of ``groups`` (e.g. the regional
+        pattern a country would get without its own age data, :func:`leave_one_country_out_shares`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``country_code, sex, year, age, score`` (cells with a share of zero dropped).
+
+    References
+    ----------
+    .. [1] Tofallis, C. (2015). A better measure of relative prediction accuracy for model selection
+       and model estimation. Journal of the Operational Research Society 66(8), 1352-1362.
+    """
+    keys = ["country_code", "sex", "year"]
+    cols = list(groups)
+    both = own[keys + cols].merge(predicted[keys + cols], on=keys, suffixes=("", "_p"))
+    long = both[keys].loc[both.index.repeat(len(cols))].reset_index(drop=True)
+    long["age"] = np.tile(cols, len(both))
+    long["score"] = log_scores(both[[f"{c}_p" for c in cols]].to_numpy(float).ravel(),
+                               both[cols].to_numpy(float).ravel())
+    return long.dropna(subset=["score"]).reset_index(drop=True)
+
+
+def leave_one_country_out_shares(own: pd.DataFrame, pattern: Callable[[pd.DataFrame], pd.DataFrame],
+                                 rounds: pd.Series) -> pd.DataFrame:
+    """The pattern each country with own age shares would get without them.
+
+    ``pattern(known)`` returns the patterns of the countries missing from ``known`` (the pipeline's
+    imputation rule); the countries of one round (``rounds``, index country_code) are left out
+    together. Returns the predicted rows of the countries of ``own``.
+
+    References
+    ----------
+    .. [1] Stone, M. (1974). Cross-validatory choice and assessment of statistical predictions.
+       Journal of the Royal Statistical Society B 36(2), 111-147.
+    """
+    which = own["country_code"].map(rounds)
+    parts = []
+    for r in np.unique(which.dropna()):
+        left = own.loc[(which == r).to_numpy(), "country_code"].unique()
+        got = pattern(own[~own["country_code"].isin(left)])
+        parts.append(got[got["country_code"].isin(left)])
+    return pd.concat(parts, ignore_index=True) if parts else own.iloc[:0]
+
+
+def age_half_widths(scores: pd.DataFrame, level: float = LEVEL) -> pd.Series:
+    """The conformal quantile of the share errors of each age group (index ``age``).
+
+    References
+    ----------
+    .. [1] Vovk, V., Gammerman, A. and Shafer, G. (2005). Algorithmic Learning in a Random World.
+       Springer, ch. 4 (a separate conformal quantile per category).
+    """
+    return scores.groupby("age")["score"].apply(lambda s: conformal_quantile(s, level)).rename("half_width")
+
+
+def combine_half_widths(total: npt.ArrayLike, share: npt.ArrayLike) -> FloatArray:
+    """Half-width of a cell = total x share, log errors taken as independent:
+    ``sqrt(q_total^2 + q_share^2)`` (a missing share component counts as zero).
+
+    References
+    ----------
+    .. [1] Taylor, J. R. (1997). An Introduction to Error Analysis, 2nd ed. University Science
+       Books, ch. 3 (independent relative errors of a product add in quadrature).
+
+    Examples
+    --------
+    >>> combine_half_widths([0.3, 0.3], [0.4, np.nan]).round(6).tolist()
+    [0.5, 0.3]
+    """
+    t = np.asarray(total, dtype=float)
+    s = np.nan_to_num(np.asarray(share, dtype=float), nan=0.0)
+    return np.sqrt(t ** 2 + s ** 2)
+
+
+def cross_validated_age_coverage(scores: pd.DataFrame, folds: pd.Series, level: float = LEVEL
+                                 ) -> pd.DataFrame:
+    """Held-out coverage of the age-share half-widths (:func:`age_half_widths`), each fold's
+    countries scored against the quantiles of the other folds; returns ``scores`` with ``covered``.
+
+    References
+    ----------
+    .. [1] Lei, J. et al. (2018). Distribution-free predictive inference for regression. JASA
+       113(523), 1094-1111 (split conformal: calibration and test sets disjoint).
+    """
+    fold = scores["country_code"].map(folds).to_numpy()
+    parts = []
+    for f in np.unique(fold):
+        test = scores[fold == f]
+        q = test["age"].map(age_half_widths(scores[fold != f], level)).to_numpy(float)
+        parts.append(test.assign(covered=(test["score"].to_numpy(float) <= q).astype(float)))
+    return pd.concat(parts).sort_index()

@@ -87,8 +87,9 @@ def country_estimates(cells: pd.DataFrame, params: Params, memo: dict[object, ob
 
     ``memo`` caches the prepared data points and the age-sex patterns between runs that share them;
     it also receives the selected data points (``"series"``), the sources' values they combine
-    (``"sources"``) and the totals of the countries with data (``"totals"``), from which
-    :func:`calibration_scores` measures the out-of-sample errors.
+    (``"sources"``), the totals of the countries with data (``"totals"``) and the fine-group age
+    shares (``"shares"``), from which :func:`calibration_scores` and :func:`age_share_scores`
+    measure the out-of-sample errors.
     """
     memo = {} if memo is None else memo
     years = list(params.years)
@@ -117,6 +118,7 @@ def country_estimates(cells: pd.DataFrame, params: Params, memo: dict[object, ob
         shares = shares_at(shares, FINE_LABELS, years) if len(shares) else shares.assign(year=[])
         own = _shares_by_sex(shares[shares["country_code"].isin(areas["code"])])
         memo[key] = regional_pattern(own, FINE_LABELS, areas, keys=("sex", "year"))
+    memo["shares"] = memo[key]
     return _assemble(allt, male, cast(pd.DataFrame, memo[key]))
 
 
@@ -219,14 +221,49 @@ def calibration_scores(series: pd.DataFrame, totals: pd.DataFrame, params: Param
     return pd.concat([p for p in parts if len(p)] or parts[:1], ignore_index=True)
 
 
-def with_intervals(countries: pd.DataFrame, series: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
+def age_share_scores(shares: pd.DataFrame) -> pd.DataFrame:
+    """Out-of-sample |log errors| of the regional age pattern (the ``age_imputed`` rule).
+
+    ``shares`` is :func:`gmrd.estimate.impute.regional_pattern`'s output (fine-group shares by
+    country, sex and year, ``imputed``). Each country with its own age shares gets the pattern of
+    its SDG region computed without it (the countries of a region left out one at a time); the
+    errors are those of the shares of every output age group (``0-4`` … ``75+``, ``15-17``,
+    ``0-17``, ``0-19``).
+    """
+    own = shares[~shares["imputed"].astype(bool)].drop(columns="imputed")
+    areas = published_areas()
+
+    def pattern(known: pd.DataFrame) -> pd.DataFrame:
+        return regional_pattern(known, FINE_LABELS, areas, keys=("sex", "year"))
+
+    rounds = areas.assign(r=areas.groupby("sdg_region").cumcount()).set_index("code")["r"]
+    predicted = iv.leave_one_country_out_shares(own, pattern, rounds)
+    labels = [g for g in OUTPUT_GROUPS if g != "total"]
+    matrix = output_matrix()[:, [list(OUTPUT_GROUPS).index(g) for g in labels]]
+
+    def grouped(frame: pd.DataFrame) -> pd.DataFrame:
+        out = pd.DataFrame(frame[list(FINE_LABELS)].to_numpy(float) @ matrix, columns=labels)
+        return pd.concat([frame[["country_code", "sex", "year"]].reset_index(drop=True), out], axis=1)
+
+    return iv.share_scores(grouped(own), grouped(predicted), labels)
+
+
+def with_intervals(countries: pd.DataFrame, series: pd.DataFrame, table: pd.DataFrame,
+                   age_table: pd.Series | None = None) -> pd.DataFrame:
     """Country rows with ``lower``/``upper``: the calibrated interval of the country-year's total
-    situation, applied as a relative interval to every sex and age cell of that country-year."""
+    situation, applied as a relative interval to every sex and age cell of that country-year; an
+    age cell flagged ``age_imputed`` adds the age-share half-width of its group (``age_table``,
+    :func:`gmrd.estimate.intervals.combine_half_widths`)."""
     cells = countries[["area_code", "year"]].drop_duplicates()
     points = series[series["sex"] == 0]
     where = iv.situations(points, cells["area_code"], cells["year"].to_numpy(float) + 0.5)
     cells = cells.assign(half=iv.half_widths(table, where["situation"], where["distance"]))
     half = countries[["area_code", "year"]].merge(cells, on=["area_code", "year"], how="left")["half"]
+    half = half.to_numpy(float)
+    if age_table is not None and len(age_table):
+        imputed = countries["flags"].fillna("").str.split(",").map(lambda f: "age_imputed" in f).to_numpy()
+        share = np.where(imputed, countries["age"].map(age_table).to_numpy(float), np.nan)
+        half = iv.combine_half_widths(half, share)
     lower, upper = iv.interval(countries["value"], half)
     return countries.assign(lower=lower, upper=upper)
 
@@ -257,17 +294,25 @@ def with_aggregates(countries: pd.DataFrame, rule: iv.AggregateRule = "bound") -
 
 def estimate_with_calibration(cells: pd.DataFrame, params: Params = Params()
                               ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """:func:`estimate` and its calibration table (:func:`gmrd.estimate.intervals.calibrate`;
-    empty without intervals)."""
+    """:func:`estimate` and its calibration table (:func:`gmrd.estimate.intervals.calibrate`, then
+    one row ``"age_imputed <group>"`` per age group with the age-share half-width; empty without
+    intervals)."""
     memo: dict[object, object] = {}
     countries = country_estimates(cells, params, memo)
     series = cast(pd.DataFrame, memo["series"])
     table = pd.DataFrame(columns=["situation", "lo", "hi", "n", "half_width"])
+    ages = pd.Series(dtype=float, name="half_width")
     if params.intervals:
         scores = calibration_scores(series, cast(pd.DataFrame, memo["totals"]), params,
                                     cast(pd.DataFrame, memo["sources"]))
         table = iv.calibrate(scores, params.level)
-    countries = with_intervals(countries, series, table)
+        age_scores = age_share_scores(cast(pd.DataFrame, memo["shares"]))
+        ages = iv.age_half_widths(age_scores, params.level)
+        table = pd.concat([table, pd.DataFrame({
+            "situation": "age_imputed " + ages.index.astype(str), "lo": 0.0, "hi": np.inf,
+            "n": age_scores.groupby("age").size().reindex(ages.index).to_numpy(),
+            "half_width": ages.to_numpy(float)})], ignore_index=True)
+    countries = with_intervals(countries, series, table, ages)
     out = with_aggregates(countries, params.aggregate_intervals)
     return out[KEYS + ["value", "lower", "upper", "flags"]], table
 

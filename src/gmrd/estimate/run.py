@@ -101,7 +101,8 @@ def interval_manifest(params: Params, calibration: pd.DataFrame) -> dict[str, An
             "method": "split conformal: quantile of out-of-sample |log error| by situation and distance "
                       "(leave one point out, leave one country out)",
             "covers": "the country-year total's relative error; age and sex cells take the total's "
-                      "relative interval",
+                      "relative interval, age cells flagged age_imputed add the error of the regional "
+                      "age pattern (rows 'age_imputed <group>')",
             "aggregates": params.aggregate_intervals, "calibration": table}
 
 

@@ -179,3 +179,32 @@ def test_aggregate_without_a_member_interval_has_none() -> None:
     rows.loc[1, ["lower", "upper"]] = np.nan
     world = with_aggregates(rows, "independent").set_index("area_code").loc[900]
     assert world["value"] == 30.0 and np.isnan(world["lower"]) and np.isnan(world["upper"])
+
+
+def test_share_scores_one_row_per_cell_and_group() -> None:
+    keys = {"country_code": [1, 1], "sex": [1, 2], "year": [2000, 2000]}
+    own = pd.DataFrame({**keys, "0-4": [0.1, 0.0], "5-9": [0.2, 0.3]})
+    pred = pd.DataFrame({**keys, "0-4": [0.2, 0.1], "5-9": [0.2, 0.6]})
+    out = iv.share_scores(own, pred, ["0-4", "5-9"])
+    # the zero share (sex 2, 0-4) has no score
+    assert out[["sex", "age"]].to_numpy().tolist() == [[1, "0-4"], [1, "5-9"], [2, "5-9"]]
+    assert out["score"].tolist() == pytest.approx([np.log(2), 0.0, np.log(2)])
+
+
+def test_leave_one_country_out_shares_hides_the_country() -> None:
+    own = pd.DataFrame({"country_code": [1, 2, 3], "sex": 1, "year": 2000, "a": [0.1, 0.2, 0.6]})
+
+    def pattern(known: pd.DataFrame) -> pd.DataFrame:  # the mean of the known countries
+        missing = sorted(set(own["country_code"]) - set(known["country_code"]))
+        return pd.DataFrame({"country_code": missing, "sex": 1, "year": 2000, "a": known["a"].mean()})
+
+    got = iv.leave_one_country_out_shares(own, pattern, pd.Series({1: 0, 2: 1, 3: 2}))
+    assert got.sort_values("country_code")["a"].tolist() == pytest.approx([0.4, 0.35, 0.15])
+
+
+def test_age_half_widths_and_combination() -> None:
+    scores = pd.DataFrame({"age": ["0-4"] * 9 + ["5-9"] * 9,
+                           "score": np.r_[np.arange(1, 10), np.arange(1, 10) * 2] / 10})
+    q = iv.age_half_widths(scores, 0.8)
+    assert q.to_dict() == pytest.approx({"0-4": 0.8, "5-9": 1.6})
+    assert iv.combine_half_widths([0.3], [0.4]).tolist() == pytest.approx([0.5])

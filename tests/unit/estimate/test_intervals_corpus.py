@@ -32,12 +32,25 @@ def cells(refdata: Path) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def scored(cells: pd.DataFrame) -> pd.DataFrame:
+def memo(cells: pd.DataFrame) -> dict[object, object]:
     memo: dict[object, object] = {}
     pl.country_estimates(cells, PARAMS, memo)
+    return memo
+
+
+@pytest.fixture(scope="module")
+def scored(memo: dict[object, object]) -> pd.DataFrame:
     scores = pl.calibration_scores(memo["series"], memo["totals"], PARAMS,  # type: ignore[arg-type]
                                    memo["sources"])  # type: ignore[arg-type]
     return iv.cross_validated_coverage(scores, iv.country_folds(scores["country_code"], 5, seed=0))
+
+
+def test_held_out_age_shares_coverage_is_near_the_nominal_level(memo: dict[object, object]) -> None:
+    # the age_imputed rule (regional pattern) on the countries that have their own age data
+    scores = pl.age_share_scores(memo["shares"])  # type: ignore[arg-type]
+    assert scores["country_code"].nunique() >= 25
+    covered = iv.cross_validated_age_coverage(scores, iv.country_folds(scores["country_code"], 5, seed=0))
+    assert abs(covered["covered"].mean() - 0.8) <= 0.05, covered.groupby("age")["covered"].mean()
 
 
 @pytest.fixture(scope="module")
@@ -78,10 +91,15 @@ def test_every_cell_lies_in_its_interval(estimates: dict[str, pd.DataFrame]) -> 
 
 
 def test_age_cells_take_the_relative_interval_of_their_total(estimates: dict[str, pd.DataFrame]) -> None:
-    out = estimates["independent"]
+    out = estimates["bound"]
     one = out[(out["area_code"] < 900) & (out["value"] > 0)].assign(rel=lambda f: f["upper"] / f["value"])
-    spread = one.groupby(["area_code", "year"])["rel"].agg(lambda r: r.max() - r.min())
-    assert (spread < 1e-9).all()
+    own_ages = ~one["flags"].str.split(",").map(lambda f: "age_imputed" in f)
+    total = one[one["age"] == "total"].set_index(["area_code", "year", "sex"])["rel"]
+    rel_total = one.join(total.rename("rel_total"), on=["area_code", "year", "sex"])
+    # with own age data: exactly the total's relative interval; imputed ages: wider
+    assert (rel_total.loc[own_ages, "rel"] - rel_total.loc[own_ages, "rel_total"]).abs().max() < 1e-9
+    imputed = rel_total[~own_ages & (rel_total["age"] != "total")]
+    assert len(imputed) and (imputed["rel"] > imputed["rel_total"]).all()
 
 
 @pytest.mark.parametrize("rule", iv.AGGREGATE_RULES)
