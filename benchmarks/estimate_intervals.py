@@ -23,6 +23,7 @@ import pandas as pd
 
 from benchmarks.common import REFERENCE, write_result
 from gmrd.estimate import accuracy
+from gmrd.estimate import holdout as ho
 from gmrd.estimate import intervals as iv
 from gmrd.estimate import pipeline as pl
 from gmrd.ingest import un_workbook
@@ -47,9 +48,9 @@ def held_out(cells: pd.DataFrame, params: pl.Params, k: int = 5, seed: int = 0
     pl.country_estimates(cells, params, memo)
     scores = pl.calibration_scores(memo["series"], memo["totals"], params,  # type: ignore[arg-type]
                                    memo["sources"])  # type: ignore[arg-type]
-    folds = iv.country_folds(scores["country_code"], k, seed)
+    folds = ho.country_folds(scores["country_code"], k, seed)
     ages = pl.age_share_scores(memo["shares"])  # type: ignore[arg-type]
-    age_folds = iv.country_folds(ages["country_code"], k, seed)
+    age_folds = ho.country_folds(ages["country_code"], k, seed)
     return (iv.cross_validated_coverage(scores, folds, params.level),
             iv.cross_validated_age_coverage(ages, age_folds, params.level))
 
@@ -109,7 +110,7 @@ def main() -> None:
     memo: dict[object, object] = {}
     pl.country_estimates(cells, params, memo)
     series = memo["series"]
-    where = iv.situations(series[series["sex"] == 0], countries_cmp["area_code"],  # type: ignore[index]
+    where = ho.situations(series[series["sex"] == 0], countries_cmp["area_code"],  # type: ignore[index]
                           countries_cmp["year"].to_numpy(float) + 0.5)
     countries_cmp["situation"] = where["situation"].to_numpy()
     countries_cmp["type"] = countries_cmp["area_code"].map(types).fillna("?")

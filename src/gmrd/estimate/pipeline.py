@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from gmrd.errors import InputError
+from gmrd.estimate import holdout as ho
 from gmrd.estimate import intervals as iv
 from gmrd.estimate.aggregate import aggregate
 from gmrd.estimate.children import OUTPUT_GROUPS, output_matrix
@@ -192,7 +193,7 @@ def calibration_scores(series: pd.DataFrame, totals: pd.DataFrame, params: Param
     points = points[points["country_code"].isin(published_areas()["code"])]
     observed = None
     if sources is not None:
-        observed = iv.attach_to_points(points, sources[sources["sex"] == 0], params.selection.same_date)
+        observed = ho.attach_to_points(points, sources[sources["sex"] == 0], params.selection.same_date)
 
     def predict(rest: pd.DataFrame, times: np.ndarray) -> pd.DataFrame:
         out = _totals(rest, times - 0.5, params)
@@ -216,8 +217,8 @@ def calibration_scores(series: pd.DataFrame, totals: pd.DataFrame, params: Param
 
     rounds = areas.assign(r=areas.groupby("subregion").cumcount()).set_index("code")["r"]
     held = points if observed is None else observed.drop(columns="t_point")
-    parts = [iv.leave_one_point_out(points, predict, observed),
-             iv.leave_one_country_out(held, impute, rounds)]
+    parts = [ho.leave_one_point_out(points, predict, observed),
+             ho.leave_one_country_out(held, impute, rounds)]
     return pd.concat([p for p in parts if len(p)] or parts[:1], ignore_index=True)
 
 
@@ -237,7 +238,7 @@ def age_share_scores(shares: pd.DataFrame) -> pd.DataFrame:
         return regional_pattern(known, FINE_LABELS, areas, keys=("sex", "year"))
 
     rounds = areas.assign(r=areas.groupby("sdg_region").cumcount()).set_index("code")["r"]
-    predicted = iv.leave_one_country_out_shares(own, pattern, rounds)
+    predicted = ho.leave_one_country_out_shares(own, pattern, rounds)
     labels = [g for g in OUTPUT_GROUPS if g != "total"]
     matrix = output_matrix()[:, [list(OUTPUT_GROUPS).index(g) for g in labels]]
 
@@ -245,7 +246,7 @@ def age_share_scores(shares: pd.DataFrame) -> pd.DataFrame:
         out = pd.DataFrame(frame[list(FINE_LABELS)].to_numpy(float) @ matrix, columns=labels)
         return pd.concat([frame[["country_code", "sex", "year"]].reset_index(drop=True), out], axis=1)
 
-    return iv.share_scores(grouped(own), grouped(predicted), labels)
+    return ho.share_scores(grouped(own), grouped(predicted), labels)
 
 
 def with_intervals(countries: pd.DataFrame, series: pd.DataFrame, table: pd.DataFrame,
@@ -256,7 +257,7 @@ def with_intervals(countries: pd.DataFrame, series: pd.DataFrame, table: pd.Data
     :func:`gmrd.estimate.intervals.combine_half_widths`)."""
     cells = countries[["area_code", "year"]].drop_duplicates()
     points = series[series["sex"] == 0]
-    where = iv.situations(points, cells["area_code"], cells["year"].to_numpy(float) + 0.5)
+    where = ho.situations(points, cells["area_code"], cells["year"].to_numpy(float) + 0.5)
     cells = cells.assign(half=iv.half_widths(table, where["situation"], where["distance"]))
     half = countries[["area_code", "year"]].merge(cells, on=["area_code", "year"], how="left")["half"]
     half = half.to_numpy(float)

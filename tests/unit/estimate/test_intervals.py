@@ -10,12 +10,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from gmrd.estimate import holdout as ho
 from gmrd.estimate import intervals as iv
 
 
 def test_situations_distance_and_side() -> None:
     pts = pd.DataFrame({"country_code": [1, 1, 1, 2], "t": [2000.5, 2005.5, 2015.5, 2010.0]})
-    out = iv.situations(pts, [1, 1, 1, 1, 2, 2, 3], [2000.5, 2010.5, 2012.0, 1990.5, 2010.0, 2020.0, 2000.0])
+    out = ho.situations(pts, [1, 1, 1, 1, 2, 2, 3], [2000.5, 2010.5, 2012.0, 1990.5, 2010.0, 2020.0, 2000.0])
     assert out["situation"].tolist() == ["inside", "inside", "inside", "outside", "single", "single",
                                          "imputed"]
     assert out["distance"].tolist()[:6] == pytest.approx([0.0, 5.0, 3.5, 10.0, 0.0, 10.0])
@@ -25,7 +26,7 @@ def test_situations_distance_and_side() -> None:
 def test_dense_series_inside_is_its_own_situation() -> None:
     # yearly points (a register): mean spacing 1 <= DENSE_SPACING
     pts = pd.DataFrame({"country_code": 1, "t": np.arange(2000.5, 2011.5)})
-    out = iv.situations(pts, [1, 1], [2005.0, 2015.0])
+    out = ho.situations(pts, [1, 1], [2005.0, 2015.0])
     assert out["situation"].tolist() == ["inside_dense", "outside"]
 
 
@@ -33,7 +34,7 @@ def test_attach_sources_to_points() -> None:
     pts = pd.DataFrame({"country_code": [1, 1], "t": [2000.5, 2010.5]})
     sources = pd.DataFrame({"country_code": [1, 1, 1, 2], "t": [2000.5, 2000.6, 2005.0, 2000.5],
                             "value": [1.0, 2.0, 3.0, 4.0]})
-    out = iv.attach_to_points(pts, sources, 0.25)
+    out = ho.attach_to_points(pts, sources, 0.25)
     assert out[["value", "t_point"]].to_numpy().tolist() == [[1.0, 2000.5], [2.0, 2000.5]]
 
 
@@ -54,7 +55,7 @@ def test_conformal_quantile_covers_new_exchangeable_scores() -> None:
 
 
 def test_log_scores_are_symmetric_in_ratio() -> None:
-    s = iv.log_scores([200.0, 50.0, 100.0, -1.0], [100.0, 100.0, 100.0, 1.0])
+    s = ho.log_scores([200.0, 50.0, 100.0, -1.0], [100.0, 100.0, 100.0, 1.0])
     assert s[:3].tolist() == pytest.approx([np.log(2), np.log(2), 0.0])
     assert np.isnan(s[3])
 
@@ -134,7 +135,7 @@ def test_leave_one_point_out_uses_the_other_points() -> None:
         return pd.DataFrame([(c, t, m) for c, m in means.items() for t in times],
                             columns=["country_code", "t", "value"])
 
-    out = iv.leave_one_point_out(pts, predict)
+    out = ho.leave_one_point_out(pts, predict)
     assert out["country_code"].tolist() == [1, 1, 1]  # country 2 has one point: nothing to predict from
     assert out["predicted"].tolist() == pytest.approx([300.0, 250.0, 150.0])
     assert out["situation"].tolist() == ["outside", "inside", "outside"]
@@ -152,7 +153,7 @@ def test_leave_one_country_out_rounds() -> None:
         others = pts[~pts["country_code"].isin(left["country_code"])]
         return np.full(len(left), others["value"].median())
 
-    out = iv.leave_one_country_out(pts, impute, pd.Series({1: 0, 2: 1, 3: 0}))
+    out = ho.leave_one_country_out(pts, impute, pd.Series({1: 0, 2: 1, 3: 0}))
     assert seen == [[1, 3], [2]]
     assert out["predicted"].tolist() == [20.0, 25.0, 20.0]
     assert (out["situation"] == "imputed").all()
@@ -162,9 +163,9 @@ def test_cross_validated_coverage_uses_other_folds() -> None:
     rng = np.random.default_rng(5)
     scores = pd.DataFrame({"country_code": np.repeat(np.arange(100), 10), "situation": "inside",
                            "distance": rng.uniform(0, 10, 1000), "score": rng.exponential(0.2, 1000)})
-    folds = iv.country_folds(scores["country_code"], 5, seed=0)
+    folds = ho.country_folds(scores["country_code"], 5, seed=0)
     assert sorted(folds.value_counts().tolist()) == [20] * 5
-    assert folds.equals(iv.country_folds(scores["country_code"][::-1], 5, seed=0))  # reproducible
+    assert folds.equals(ho.country_folds(scores["country_code"][::-1], 5, seed=0))  # reproducible
     out = iv.cross_validated_coverage(scores, folds, 0.8)
     assert abs(out["covered"].mean() - 0.8) < 0.04
 
@@ -185,7 +186,7 @@ def test_share_scores_one_row_per_cell_and_group() -> None:
     keys = {"country_code": [1, 1], "sex": [1, 2], "year": [2000, 2000]}
     own = pd.DataFrame({**keys, "0-4": [0.1, 0.0], "5-9": [0.2, 0.3]})
     pred = pd.DataFrame({**keys, "0-4": [0.2, 0.1], "5-9": [0.2, 0.6]})
-    out = iv.share_scores(own, pred, ["0-4", "5-9"])
+    out = ho.share_scores(own, pred, ["0-4", "5-9"])
     # the zero share (sex 2, 0-4) has no score
     assert out[["sex", "age"]].to_numpy().tolist() == [[1, "0-4"], [1, "5-9"], [2, "5-9"]]
     assert out["score"].tolist() == pytest.approx([np.log(2), 0.0, np.log(2)])
@@ -198,7 +199,7 @@ def test_leave_one_country_out_shares_hides_the_country() -> None:
         missing = sorted(set(own["country_code"]) - set(known["country_code"]))
         return pd.DataFrame({"country_code": missing, "sex": 1, "year": 2000, "a": known["a"].mean()})
 
-    got = iv.leave_one_country_out_shares(own, pattern, pd.Series({1: 0, 2: 1, 3: 2}))
+    got = ho.leave_one_country_out_shares(own, pattern, pd.Series({1: 0, 2: 1, 3: 2}))
     assert got.sort_values("country_code")["a"].tolist() == pytest.approx([0.4, 0.35, 0.15])
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from gmrd.estimate import accuracy
+from gmrd.estimate import holdout as ho
 from gmrd.estimate import intervals as iv
 from gmrd.estimate import pipeline as pl
 
@@ -42,14 +43,14 @@ def memo(cells: pd.DataFrame) -> dict[object, object]:
 def scored(memo: dict[object, object]) -> pd.DataFrame:
     scores = pl.calibration_scores(memo["series"], memo["totals"], PARAMS,  # type: ignore[arg-type]
                                    memo["sources"])  # type: ignore[arg-type]
-    return iv.cross_validated_coverage(scores, iv.country_folds(scores["country_code"], 5, seed=0))
+    return iv.cross_validated_coverage(scores, ho.country_folds(scores["country_code"], 5, seed=0))
 
 
 def test_held_out_age_shares_coverage_is_near_the_nominal_level(memo: dict[object, object]) -> None:
     # the age_imputed rule (regional pattern) on the countries that have their own age data
     scores = pl.age_share_scores(memo["shares"])  # type: ignore[arg-type]
     assert scores["country_code"].nunique() >= 25
-    covered = iv.cross_validated_age_coverage(scores, iv.country_folds(scores["country_code"], 5, seed=0))
+    covered = iv.cross_validated_age_coverage(scores, ho.country_folds(scores["country_code"], 5, seed=0))
     assert abs(covered["covered"].mean() - 0.8) <= 0.05, covered.groupby("age")["covered"].mean()
 
 
