@@ -44,12 +44,8 @@ def load(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
 def held_out(cells: pd.DataFrame, params: pl.Params, k: int = 5, seed: int = 0
              ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Totals and age shares: every held-out error with whether the out-of-fold interval covers it."""
-    memo: dict[object, object] = {}
-    pl.country_estimates(cells, params, memo)
-    scores = pl.calibration_scores(memo["series"], memo["totals"], params,  # type: ignore[arg-type]
-                                   memo["sources"])  # type: ignore[arg-type]
+    scores, ages = pl.held_out_errors(cells, params)
     folds = ho.country_folds(scores["country_code"], k, seed)
-    ages = pl.age_share_scores(memo["shares"])  # type: ignore[arg-type]
     age_folds = ho.country_folds(ages["country_code"], k, seed)
     return (iv.cross_validated_coverage(scores, folds, params.level),
             iv.cross_validated_age_coverage(ages, age_folds, params.level))

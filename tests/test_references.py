@@ -34,6 +34,7 @@ STATISTICAL_MODULES: tuple[str, ...] = (
     "gmrd.estimate.graduation.regroup",
     "gmrd.estimate.graduation.evaluate",
     "gmrd.estimate.ages",
+    "gmrd.estimate.calibration",
     "gmrd.estimate.holdout",
     "gmrd.estimate.interpolate",
     "gmrd.estimate.intervals",

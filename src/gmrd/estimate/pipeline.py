@@ -18,20 +18,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
+from functools import partial
 from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 
 from gmrd.errors import InputError
-from gmrd.estimate import holdout as ho
 from gmrd.estimate import intervals as iv
 from gmrd.estimate.aggregate import aggregate
+from gmrd.estimate.calibration import TotalsRule, age_share_scores, calibration_scores, with_intervals
 from gmrd.estimate.children import OUTPUT_GROUPS, output_matrix
 from gmrd.estimate.graduation import METHODS, Method
 from gmrd.estimate.impute import impute_totals, published_areas, regional_pattern
 from gmrd.estimate.interpolate import EXTRAPOLATIONS, FORMS, Extrapolation, Form
-from gmrd.estimate.population import population_at
 from gmrd.estimate.selection import (SelectionRules, last_resort, one_per_date, preparation_key,
                                      prepare_points)
 from gmrd.estimate.structure import FINE_LABELS, age_share_points, male_share_points, shares_at
@@ -89,8 +89,8 @@ def country_estimates(cells: pd.DataFrame, params: Params, memo: dict[object, ob
     ``memo`` caches the prepared data points and the age-sex patterns between runs that share them;
     it also receives the selected data points (``"series"``), the sources' values they combine
     (``"sources"``), the totals of the countries with data (``"totals"``) and the fine-group age
-    shares (``"shares"``), from which :func:`calibration_scores` and :func:`age_share_scores`
-    measure the out-of-sample errors.
+    shares (``"shares"``), from which :mod:`gmrd.estimate.calibration` measures the
+    out-of-sample errors.
     """
     memo = {} if memo is None else memo
     years = list(params.years)
@@ -175,98 +175,9 @@ def _totals(points: pd.DataFrame, years: Sequence[float], params: Params) -> pd.
                            min_span=params.min_span)
 
 
-def calibration_scores(series: pd.DataFrame, totals: pd.DataFrame, params: Params,
-                       sources: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Out-of-sample |log errors| of the pipeline's own rules on the data points of ``series``.
-
-    Leave one point out within each country's both-sexes series (the totals rule of ``params``),
-    and leave one country out for the imputation (:func:`gmrd.estimate.impute.impute_totals` from
-    the other countries' ``totals``, its share of the population interpolated linearly between
-    the years and held outside, times the country's population at the point's date). The
-    countries of a sub-region are left out one at a time (round = rank within the sub-region).
-
-    ``sources`` (``country_code, sex, t, value``: one row per source, as :func:`one_per_date`
-    receives them) makes every source's value at the left-out date a data point to be predicted,
-    so the errors include the disagreement of sources at one date; default: the combined points.
-    """
-    points = series[series["sex"] == 0][["country_code", "sex", "t", "value"]]
-    points = points[points["country_code"].isin(published_areas()["code"])]
-    observed = None
-    if sources is not None:
-        observed = ho.attach_to_points(points, sources[sources["sex"] == 0], params.selection.same_date)
-
-    def predict(rest: pd.DataFrame, times: np.ndarray) -> pd.DataFrame:
-        out = _totals(rest, times - 0.5, params)
-        return out.assign(t=np.tile(times, len(out) // max(len(times), 1)))
-
-    areas = published_areas()
-    years = list(params.years)
-
-    def impute(left: pd.DataFrame) -> np.ndarray:
-        codes = left["country_code"].unique()
-        rows = impute_totals(totals[~totals["country_code"].isin(codes)], areas, years)
-        rows = rows[rows["country_code"].isin(codes)]
-        share = rows["value"].to_numpy(float) / population_at(rows["country_code"], rows["year"] + 0.5)
-        table = pd.DataFrame({"code": rows["country_code"].to_numpy(),
-                              "t": rows["year"].to_numpy(float) + 0.5, "share": share})
-        out = np.full(len(left), np.nan)
-        for code, own in table.groupby("code"):
-            hit = (left["country_code"] == code).to_numpy()
-            out[hit] = np.interp(left["t"].to_numpy(float)[hit], own["t"], own["share"])
-        return out * population_at(left["country_code"], left["t"])
-
-    rounds = areas.assign(r=areas.groupby("subregion").cumcount()).set_index("code")["r"]
-    held = points if observed is None else observed.drop(columns="t_point")
-    parts = [ho.leave_one_point_out(points, predict, observed),
-             ho.leave_one_country_out(held, impute, rounds)]
-    return pd.concat([p for p in parts if len(p)] or parts[:1], ignore_index=True)
-
-
-def age_share_scores(shares: pd.DataFrame) -> pd.DataFrame:
-    """Out-of-sample |log errors| of the regional age pattern (the ``age_imputed`` rule).
-
-    ``shares`` is :func:`gmrd.estimate.impute.regional_pattern`'s output (fine-group shares by
-    country, sex and year, ``imputed``). Each country with its own age shares gets the pattern of
-    its SDG region computed without it (the countries of a region left out one at a time); the
-    errors are those of the shares of every output age group (``0-4`` … ``75+``, ``15-17``,
-    ``0-17``, ``0-19``).
-    """
-    own = shares[~shares["imputed"].astype(bool)].drop(columns="imputed")
-    areas = published_areas()
-
-    def pattern(known: pd.DataFrame) -> pd.DataFrame:
-        return regional_pattern(known, FINE_LABELS, areas, keys=("sex", "year"))
-
-    rounds = areas.assign(r=areas.groupby("sdg_region").cumcount()).set_index("code")["r"]
-    predicted = ho.leave_one_country_out_shares(own, pattern, rounds)
-    labels = [g for g in OUTPUT_GROUPS if g != "total"]
-    matrix = output_matrix()[:, [list(OUTPUT_GROUPS).index(g) for g in labels]]
-
-    def grouped(frame: pd.DataFrame) -> pd.DataFrame:
-        out = pd.DataFrame(frame[list(FINE_LABELS)].to_numpy(float) @ matrix, columns=labels)
-        return pd.concat([frame[["country_code", "sex", "year"]].reset_index(drop=True), out], axis=1)
-
-    return ho.share_scores(grouped(own), grouped(predicted), labels)
-
-
-def with_intervals(countries: pd.DataFrame, series: pd.DataFrame, table: pd.DataFrame,
-                   age_table: pd.Series | None = None) -> pd.DataFrame:
-    """Country rows with ``lower``/``upper``: the calibrated interval of the country-year's total
-    situation, applied as a relative interval to every sex and age cell of that country-year; an
-    age cell flagged ``age_imputed`` adds the age-share half-width of its group (``age_table``,
-    :func:`gmrd.estimate.intervals.combine_half_widths`)."""
-    cells = countries[["area_code", "year"]].drop_duplicates()
-    points = series[series["sex"] == 0]
-    where = ho.situations(points, cells["area_code"], cells["year"].to_numpy(float) + 0.5)
-    cells = cells.assign(half=iv.half_widths(table, where["situation"], where["distance"]))
-    half = countries[["area_code", "year"]].merge(cells, on=["area_code", "year"], how="left")["half"]
-    half = half.to_numpy(float)
-    if age_table is not None and len(age_table):
-        imputed = countries["flags"].fillna("").str.split(",").map(lambda f: "age_imputed" in f).to_numpy()
-        share = np.where(imputed, countries["age"].map(age_table).to_numpy(float), np.nan)
-        half = iv.combine_half_widths(half, share)
-    lower, upper = iv.interval(countries["value"], half)
-    return countries.assign(lower=lower, upper=upper)
+def totals_rule(params: Params) -> TotalsRule:
+    """The totals rule of ``params`` as a :data:`gmrd.estimate.calibration.TotalsRule`."""
+    return partial(_totals, params=params)
 
 
 def with_aggregates(countries: pd.DataFrame, rule: iv.AggregateRule = "bound") -> pd.DataFrame:
@@ -293,6 +204,23 @@ def with_aggregates(countries: pd.DataFrame, rule: iv.AggregateRule = "bound") -
         KEYS, kind="stable").reset_index(drop=True)
 
 
+def _held_out(memo: dict[object, object], params: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The held-out errors of the totals and of the imputed age patterns, from a run's ``memo``."""
+    scores = calibration_scores(cast(pd.DataFrame, memo["series"]), cast(pd.DataFrame, memo["totals"]),
+                                totals_rule(params), params.years, cast(pd.DataFrame, memo["sources"]),
+                                params.selection.same_date)
+    return scores, age_share_scores(cast(pd.DataFrame, memo["shares"]))
+
+
+def held_out_errors(cells: pd.DataFrame, params: Params = Params()) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Out-of-sample errors of ``params``' rules on ``cells``: (totals: :func:`calibration_scores
+    <gmrd.estimate.calibration.calibration_scores>`, age shares: :func:`age_share_scores
+    <gmrd.estimate.calibration.age_share_scores>`), as the intervals are calibrated on them."""
+    memo: dict[object, object] = {}
+    country_estimates(cells, params, memo)
+    return _held_out(memo, params)
+
+
 def estimate_with_calibration(cells: pd.DataFrame, params: Params = Params()
                               ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """:func:`estimate` and its calibration table (:func:`gmrd.estimate.intervals.calibrate`, then
@@ -304,10 +232,8 @@ def estimate_with_calibration(cells: pd.DataFrame, params: Params = Params()
     table = pd.DataFrame(columns=["situation", "lo", "hi", "n", "half_width"])
     ages = pd.Series(dtype=float, name="half_width")
     if params.intervals:
-        scores = calibration_scores(series, cast(pd.DataFrame, memo["totals"]), params,
-                                    cast(pd.DataFrame, memo["sources"]))
+        scores, age_scores = _held_out(memo, params)
         table = iv.calibrate(scores, params.level)
-        age_scores = age_share_scores(cast(pd.DataFrame, memo["shares"]))
         ages = iv.age_half_widths(age_scores, params.level)
         table = pd.concat([table, pd.DataFrame({
             "situation": "age_imputed " + ages.index.astype(str), "lo": 0.0, "hi": np.inf,

@@ -33,22 +33,20 @@ def cells(refdata: Path) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def memo(cells: pd.DataFrame) -> dict[object, object]:
-    memo: dict[object, object] = {}
-    pl.country_estimates(cells, PARAMS, memo)
-    return memo
+def errors(cells: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return pl.held_out_errors(cells, PARAMS)
 
 
 @pytest.fixture(scope="module")
-def scored(memo: dict[object, object]) -> pd.DataFrame:
-    scores = pl.calibration_scores(memo["series"], memo["totals"], PARAMS,  # type: ignore[arg-type]
-                                   memo["sources"])  # type: ignore[arg-type]
+def scored(errors: tuple[pd.DataFrame, pd.DataFrame]) -> pd.DataFrame:
+    scores = errors[0]
     return iv.cross_validated_coverage(scores, ho.country_folds(scores["country_code"], 5, seed=0))
 
 
-def test_held_out_age_shares_coverage_is_near_the_nominal_level(memo: dict[object, object]) -> None:
+def test_held_out_age_shares_coverage_is_near_the_nominal_level(errors: tuple[pd.DataFrame, pd.DataFrame]
+                                                                ) -> None:
     # the age_imputed rule (regional pattern) on the countries that have their own age data
-    scores = pl.age_share_scores(memo["shares"])  # type: ignore[arg-type]
+    scores = errors[1]
     assert scores["country_code"].nunique() >= 25
     covered = iv.cross_validated_age_coverage(scores, ho.country_folds(scores["country_code"], 5, seed=0))
     assert abs(covered["covered"].mean() - 0.8) <= 0.05, covered.groupby("age")["covered"].mean()
