@@ -36,8 +36,7 @@ def calibration_scores(series: pd.DataFrame, totals: pd.DataFrame, rule: TotalsR
     """Out-of-sample |log errors| of the pipeline's own rules on the data points of ``series``.
 
     Leave one point out within each country's both-sexes series (``rule``: the pipeline's totals
-    rule, :data:`TotalsRule`),
-    and leave one country out for the imputation (:func:`gmrd.estimate.impute.impute_totals` from
+    rule, :data:`TotalsRule`), and leave one country out for the imputation (:func:`gmrd.estimate.impute.impute_totals` from
     the other countries' ``totals``, its share of the population interpolated linearly between
     the years and held outside, times the country's population at the point's date). The
     countries of a sub-region are left out one at a time (round = rank within the sub-region).
@@ -63,11 +62,11 @@ def calibration_scores(series: pd.DataFrame, totals: pd.DataFrame, rule: TotalsR
         return out.assign(t=np.tile(times, len(out) // max(len(times), 1)))
 
     areas = published_areas()
-    years = list(years)
+    grid = list(years)
 
     def impute(left: pd.DataFrame) -> np.ndarray:
         codes = left["country_code"].unique()
-        rows = impute_totals(totals[~totals["country_code"].isin(codes)], areas, years)
+        rows = impute_totals(totals[~totals["country_code"].isin(codes)], areas, grid)
         rows = rows[rows["country_code"].isin(codes)]
         share = rows["value"].to_numpy(float) / population_at(rows["country_code"], rows["year"] + 0.5)
         table = pd.DataFrame({"code": rows["country_code"].to_numpy(),
