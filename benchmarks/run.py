@@ -17,6 +17,7 @@ BENCHMARKS = (
     "verify_speed",
     "graduation_real_data",
     "estimate_un_reproduction",
+    "estimate_intervals",
     "estimate_speed",
     "survey_speed",
     "web_latency",

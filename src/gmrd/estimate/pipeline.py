@@ -3,8 +3,8 @@
 Steps (each a module, see docs/methods.md): :mod:`~gmrd.estimate.selection` →
 :mod:`~gmrd.estimate.totals` (:mod:`~gmrd.estimate.interpolate`, :mod:`~gmrd.estimate.dates`) →
 :mod:`~gmrd.estimate.structure` (graduation) → :mod:`~gmrd.estimate.impute` →
-:mod:`~gmrd.estimate.children` → :mod:`~gmrd.estimate.aggregate` →
-:mod:`~gmrd.estimate.uncertainty`. Every choice is a field of :class:`Params` and goes into the
+:mod:`~gmrd.estimate.children` → :mod:`~gmrd.estimate.intervals` (calibrated prediction intervals) →
+:mod:`~gmrd.estimate.aggregate`. Every choice is a field of :class:`Params` and goes into the
 revision manifest; the same cells and parameters give the same numbers bit for bit (no randomness,
 sorted group-bys).
 
@@ -18,21 +18,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
+from functools import partial
 from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 
 from gmrd.errors import InputError
+from gmrd.estimate import intervals as iv
 from gmrd.estimate.aggregate import aggregate
+from gmrd.estimate.calibration import TotalsRule, age_share_scores, calibration_scores, with_intervals
 from gmrd.estimate.children import OUTPUT_GROUPS, output_matrix
 from gmrd.estimate.graduation import METHODS, Method
 from gmrd.estimate.impute import impute_totals, published_areas, regional_pattern
 from gmrd.estimate.interpolate import EXTRAPOLATIONS, FORMS, Extrapolation, Form
-from gmrd.estimate.selection import SelectionRules, one_per_date, preparation_key, prepare_points
+from gmrd.estimate.selection import (SelectionRules, last_resort, one_per_date, preparation_key,
+                                     prepare_points)
 from gmrd.estimate.structure import FINE_LABELS, age_share_points, male_share_points, shares_at
 from gmrd.estimate.totals import mid_year_totals
-from gmrd.estimate.uncertainty import sensitivity_interval
 
 KEYS = ["area_code", "year", "sex", "age"]
 
@@ -48,6 +51,8 @@ class Params:
     min_span: float = 0.0
     graduation: Method = "mono"
     intervals: bool = True
+    level: float = iv.LEVEL
+    aggregate_intervals: iv.AggregateRule = "bound"
 
     def __post_init__(self) -> None:
         if self.form not in FORMS:
@@ -58,16 +63,14 @@ class Params:
             raise InputError(f"unknown graduation method {self.graduation!r}", field="graduation")
         if not self.years:
             raise InputError("no years to estimate", field="--years")
+        if not 0 < self.level < 1:
+            raise InputError(f"interval level {self.level} must lie between 0 and 1", field="level")
+        if self.aggregate_intervals not in iv.AGGREGATE_RULES:
+            raise InputError(f"unknown aggregate interval rule {self.aggregate_intervals!r}",
+                             field="aggregate_intervals")
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
-
-
-#: One-at-a-time alternatives whose spread gives the intervals (module uncertainty).
-ALTERNATIVES: tuple[dict[str, object], ...] = (
-    {"form": "linear"}, {"extrapolation": "share"}, {"extrapolation": "blend"},
-    {"combine": "median"}, {"graduation": "uniform"},
-)
 
 
 def with_choice(params: Params, change: dict[str, object]) -> Params:
@@ -83,7 +86,11 @@ def country_estimates(cells: pd.DataFrame, params: Params, memo: dict[object, ob
                       ) -> pd.DataFrame:
     """Country rows ``area_code, year, sex, age, value, flags`` (no intervals).
 
-    ``memo`` caches the prepared data points and the age-sex patterns between runs that share them.
+    ``memo`` caches the prepared data points and the age-sex patterns between runs that share them;
+    it also receives the selected data points (``"series"``), the sources' values they combine
+    (``"sources"``), the totals of the countries with data (``"totals"``) and the fine-group age
+    shares (``"shares"``), from which :mod:`gmrd.estimate.calibration` measures the
+    out-of-sample errors.
     """
     memo = {} if memo is None else memo
     years = list(params.years)
@@ -94,9 +101,11 @@ def country_estimates(cells: pd.DataFrame, params: Params, memo: dict[object, ob
     chosen, ages = prepared[0], prepared[1]
     series = one_per_date(chosen, params.selection)
     areas = published_areas()
-    totals = mid_year_totals(series, years, form=params.form, extrapolation=params.extrapolation,
-                             min_span=params.min_span)
+    totals = _totals(series, years, params)
     totals = totals[totals["country_code"].isin(areas["code"])]
+    memo["series"], memo["totals"] = series, totals
+    memo["sources"] = last_resort(chosen[~chosen["source_type"].isin(params.selection.exclude_types)],
+                                  params.selection)
     imputed = impute_totals(totals, areas, years)
     allt = pd.concat([totals.assign(flag=np.where(totals["inside"], "", "extrapolated")),
                       imputed.assign(flag="imputed")], ignore_index=True)
@@ -110,6 +119,7 @@ def country_estimates(cells: pd.DataFrame, params: Params, memo: dict[object, ob
         shares = shares_at(shares, FINE_LABELS, years) if len(shares) else shares.assign(year=[])
         own = _shares_by_sex(shares[shares["country_code"].isin(areas["code"])])
         memo[key] = regional_pattern(own, FINE_LABELS, areas, keys=("sex", "year"))
+    memo["shares"] = memo[key]
     return _assemble(allt, male, cast(pd.DataFrame, memo[key]))
 
 
@@ -159,27 +169,90 @@ def _flags(rows: pd.DataFrame) -> list[str]:
     return out
 
 
-def with_aggregates(countries: pd.DataFrame) -> pd.DataFrame:
-    """Country rows plus every aggregate (flags empty for aggregates)."""
-    agg = aggregate(countries.rename(columns={"area_code": "country_code"}), ["value"],
-                    keys=("year", "sex", "age"))
+def _totals(points: pd.DataFrame, years: Sequence[float], params: Params) -> pd.DataFrame:
+    """The pipeline's totals rule (shared by the estimates and their held-out errors)."""
+    return mid_year_totals(points, years, form=params.form, extrapolation=params.extrapolation,
+                           min_span=params.min_span)
+
+
+def totals_rule(params: Params) -> TotalsRule:
+    """The totals rule of ``params`` as a :data:`gmrd.estimate.calibration.TotalsRule`."""
+    return partial(_totals, params=params)
+
+
+def with_aggregates(countries: pd.DataFrame, rule: iv.AggregateRule = "bound") -> pd.DataFrame:
+    """Country rows plus every aggregate (flags empty for aggregates).
+
+    Where the countries have ``lower``/``upper``, an aggregate's come from its members' deviations
+    by ``rule`` (:func:`gmrd.estimate.intervals.aggregate_deviations`); NaN where a member has none.
+    """
+    columns = ["value"]
+    frame = countries.rename(columns={"area_code": "country_code"})
+    if "lower" in frame:
+        power = 2 if rule == "independent" else 1
+        frame = frame.assign(lo_dev=(frame["value"] - frame["lower"]) ** power,
+                             hi_dev=(frame["upper"] - frame["value"]) ** power,
+                             unknown=(frame["lower"].isna() | frame["upper"].isna()).astype(float))
+        columns += ["lo_dev", "hi_dev", "unknown"]
+    agg = aggregate(frame, columns, keys=("year", "sex", "age"))
+    if "lower" in frame:
+        lo, hi = iv.aggregate_deviations(agg.pop("lo_dev"), agg.pop("hi_dev"), rule)
+        known = agg.pop("unknown").to_numpy() == 0  # a member without interval leaves the sum's unknown
+        agg = agg.assign(lower=np.where(known, agg["value"] - lo, np.nan),
+                         upper=np.where(known, agg["value"] + hi, np.nan))
     return pd.concat([countries, agg.assign(flags="")], ignore_index=True).sort_values(
         KEYS, kind="stable").reset_index(drop=True)
 
 
-def estimate(cells: pd.DataFrame, params: Params = Params(),
-             alternatives: Sequence[dict[str, object]] = ALTERNATIVES) -> pd.DataFrame:
+def _held_out(memo: dict[object, object], params: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The held-out errors of the totals and of the imputed age patterns, from a run's ``memo``."""
+    scores = calibration_scores(cast(pd.DataFrame, memo["series"]), cast(pd.DataFrame, memo["totals"]),
+                                totals_rule(params), params.years, cast(pd.DataFrame, memo["sources"]),
+                                params.selection.same_date)
+    return scores, age_share_scores(cast(pd.DataFrame, memo["shares"]))
+
+
+def held_out_errors(cells: pd.DataFrame, params: Params = Params()) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Out-of-sample errors of ``params``' rules on ``cells``: (totals: :func:`calibration_scores
+    <gmrd.estimate.calibration.calibration_scores>`, age shares: :func:`age_share_scores
+    <gmrd.estimate.calibration.age_share_scores>`), as the intervals are calibrated on them."""
+    memo: dict[object, object] = {}
+    country_estimates(cells, params, memo)
+    return _held_out(memo, params)
+
+
+def estimate_with_calibration(cells: pd.DataFrame, params: Params = Params()
+                              ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`estimate` and its calibration table (:func:`gmrd.estimate.intervals.calibrate`, then
+    one row ``"age_imputed <group>"`` per age group with the age-share half-width; empty without
+    intervals)."""
+    memo: dict[object, object] = {}
+    countries = country_estimates(cells, params, memo)
+    series = cast(pd.DataFrame, memo["series"])
+    table = pd.DataFrame(columns=["situation", "lo", "hi", "n", "half_width"])
+    ages = pd.Series(dtype=float, name="half_width")
+    if params.intervals:
+        scores, age_scores = _held_out(memo, params)
+        table = iv.calibrate(scores, params.level)
+        ages = iv.age_half_widths(age_scores, params.level)
+        table = pd.concat([table, pd.DataFrame({
+            "situation": "age_imputed " + ages.index.astype(str), "lo": 0.0, "hi": np.inf,
+            "n": age_scores.groupby("age").size().reindex(ages.index).to_numpy(),
+            "half_width": ages.to_numpy(float)})], ignore_index=True)
+    countries = with_intervals(countries, series, table, ages)
+    out = with_aggregates(countries, params.aggregate_intervals)
+    return out[KEYS + ["value", "lower", "upper", "flags"]], table
+
+
+def estimate(cells: pd.DataFrame, params: Params = Params()) -> pd.DataFrame:
     """The whole pipeline: ``area_code, year, sex, age, value, lower, upper, flags``.
+
+    ``lower``/``upper`` bound the calibrated prediction interval at ``params.level``
+    (:mod:`gmrd.estimate.intervals`; NaN with ``intervals=False`` or where too few held-out
+    errors exist to calibrate it).
 
     Examples
     --------
     See tests/integration/estimate/test_pipeline.py (a small database end to end).
     """
-    memo: dict[object, object] = {}
-    main = with_aggregates(country_estimates(cells, params, memo))
-    runs = []
-    if params.intervals:
-        runs = [with_aggregates(country_estimates(cells, with_choice(params, alt), memo))
-                for alt in alternatives]
-    out = sensitivity_interval(main, runs, KEYS)
-    return out[KEYS + ["value", "lower", "upper", "flags"]]
+    return estimate_with_calibration(cells, params)[0]

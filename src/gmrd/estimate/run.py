@@ -27,7 +27,7 @@ from gmrd.db.engine import get_engine
 from gmrd.db.models import Estimate, Revision
 from gmrd.errors import GmrdError, InputError
 from gmrd.estimate.children import OUTPUT_GROUPS
-from gmrd.estimate.pipeline import ALTERNATIVES, Params, estimate
+from gmrd.estimate.pipeline import Params, estimate_with_calibration
 from gmrd.estimate.population import population_checksum
 from gmrd.estimate.revisions import compare, manifest
 from gmrd.reference.countries import AGGREGATE_KINDS, countries
@@ -39,6 +39,7 @@ class RunReport:
     areas: int
     years: list[int]
     rows: int
+    intervals: str | None = None
 
 
 def aggregate_origin_codes() -> list[int]:
@@ -72,12 +73,37 @@ def run_estimate(params: Params | None = None, name: str | None = None, url: str
     name = name or f"rev-{dt.datetime.now(dt.UTC):%Y%m%d-%H%M%S}"
     if name in taken:
         raise InputError(f"revision {name!r} exists already: choose another name", field="--revision")
-    out = estimate(cells, params)
-    doc = manifest(sources, cells, {**params.as_dict(), "alternatives": list(ALTERNATIVES)},
-                   population_checksum(), __version__)
+    out, calibration = estimate_with_calibration(cells, params)
+    doc = manifest(sources, cells, params.as_dict(), population_checksum(), __version__)
+    doc["intervals"] = interval_manifest(params, calibration)
     store(out, name, doc, url)
     return RunReport(revision=name, areas=int(out["area_code"].nunique()), years=list(params.years),
-                     rows=len(out))
+                     rows=len(out), intervals=interval_name(params.level) if params.intervals else None)
+
+
+def interval_name(level: float) -> str:
+    """How the intervals are called everywhere: ``"80 % prediction interval"``."""
+    return f"{level * 100:g} % prediction interval"
+
+
+def interval_manifest(params: Params, calibration: pd.DataFrame) -> dict[str, Any] | None:
+    """What the revision's ``lower``/``upper`` are, for the manifest (None without intervals)."""
+    if not params.intervals:
+        return None
+
+    def number(x: object) -> float | None:
+        v = float(cast(float, x))
+        return v if np.isfinite(v) else None
+
+    table = [{"situation": str(r.situation), "from_years": number(r.lo), "to_years": number(r.hi),
+              "n": int(r.n), "half_width_log": number(r.half_width)} for r in calibration.itertuples()]
+    return {"kind": interval_name(params.level), "level": params.level,
+            "method": "split conformal: quantile of out-of-sample |log error| by situation and distance "
+                      "(leave one point out, leave one country out)",
+            "covers": "the country-year total's relative error; age and sex cells take the total's "
+                      "relative interval, age cells flagged age_imputed add the error of the regional "
+                      "age pattern (rows 'age_imputed <group>')",
+            "aggregates": params.aggregate_intervals, "calibration": table}
 
 
 def store(estimates: pd.DataFrame, name: str, doc: dict[str, Any], url: str | None = None) -> int:
@@ -87,7 +113,8 @@ def store(estimates: pd.DataFrame, name: str, doc: dict[str, Any], url: str | No
         "area_code": estimates["area_code"].astype(np.int64), "year": estimates["year"].astype(np.int64),
         "sex": estimates["sex"].astype(np.int64), "age_lo": bounds.str[0].astype(np.int64),
         "age_hi": bounds.str[1], "value": estimates["value"].astype(float),
-        "lower": estimates["lower"].astype(float), "upper": estimates["upper"].astype(float),
+        "lower": estimates["lower"].astype(float).astype(object).where(estimates["lower"].notna(), None),
+        "upper": estimates["upper"].astype(float).astype(object).where(estimates["upper"].notna(), None),
         "flags": estimates["flags"].astype(str)})
     columns = ["revision_id", *frame.columns]
     with get_engine(url).begin() as conn:

@@ -68,7 +68,12 @@ def test_estimate_export_compare(db_url: str, tmp_path: Path) -> None:
     five = [f"{a}-{a + 4}" for a in range(0, 75, 5)] + ["75+"]
     assert abs(sum(fr[(2010, g)] for g in five) - fr[(2010, "total")]) < 1e-3 * fr[(2010, "total")]
     assert fr[(2010, "0-17")] < fr[(2010, "0-19")]
+    # 80 % prediction intervals: every cell inside its interval; the imputed countries (no data
+    # here but France and Switzerland) get wide intervals, never of zero width
     assert (table["lower"] <= table["value"] + 1e-6).all() and (table["upper"] >= table["value"] - 1e-6).all()
+    totals = table[(table.sex == "both") & (table.age == "total") & (table.area_code < 900)]
+    imputed = totals[totals["flags"].fillna("").str.split(",").map(lambda f: "imputed" in f)]
+    assert len(imputed) > 200 and (imputed["upper"] > 1.5 * imputed["lower"]).all()
     world = table[(table.area_code == 900) & (table.sex == "both") & (table.age == "total")]
     assert len(world) == 2
 
@@ -116,3 +121,4 @@ def test_same_inputs_and_parameters_give_identical_estimates(db_url: str, tmp_pa
     assert len(first) > 0 and first == second
     docs = [json.loads(m) if isinstance(m, str) else m for m in manifests]
     assert docs[0]["inputs"] and docs[0] == docs[1]
+    assert docs[0]["intervals"]["kind"] == "80 % prediction interval" and docs[0]["intervals"]["calibration"]
