@@ -72,7 +72,7 @@ def test_estimate_export_compare(db_url: str, tmp_path: Path) -> None:
     # here but France and Switzerland) get wide intervals, never of zero width
     assert (table["lower"] <= table["value"] + 1e-6).all() and (table["upper"] >= table["value"] - 1e-6).all()
     totals = table[(table.sex == "both") & (table.age == "total") & (table.area_code < 900)]
-    imputed = totals[totals["flags"].fillna("").str.split(",").map(lambda f: "imputed" in f)]
+    imputed = totals[totals["flags"].fillna("").str.split(";").map(lambda f: "imputed" in f)]
     assert len(imputed) > 200 and (imputed["upper"] > 1.5 * imputed["lower"]).all()
     world = table[(table.area_code == 900) & (table.sex == "both") & (table.age == "total")]
     assert len(world) == 2
