@@ -61,13 +61,14 @@ def serve(
 
 
 def users_add(
-    name: Annotated[str, typer.Argument(help="User name (no spaces).")],
+    name: Annotated[str, typer.Argument(help="User name: letters, digits, '.', '_', '-'.")],
     role: Annotated[str, typer.Option(help="partner (read, download), curator (+ upload, review), admin.")],
     password_stdin: Annotated[bool, typer.Option("--password-stdin",
                                                  help="Read the password from the first line of stdin.")] = False,
 ) -> None:
     """Create a user; the password comes from a prompt (or --password-stdin) and is stored Argon2-hashed."""
     with reporting_errors():
+        auth.check_user_name(name)
         auth.check_role(role)
         if password_stdin:
             password = sys.stdin.readline().rstrip("\r\n")
