@@ -83,21 +83,35 @@ def _round(port: int) -> list[tuple[str, int]]:
 
 
 class SpoolWatch(threading.Thread):
-    """The most bytes the files under ``folder`` held at once, sampled every 10 ms while running."""
+    """The most bytes the server's files under ``folder`` held at once, sampled every 10 ms while running:
+    its open files there (Python spools to unnamed O_TMPFILE files, which no listing shows) and the files
+    a listing shows."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, pid: int, folder: Path) -> None:
         super().__init__(daemon=True)
-        self.folder, self.most, self.done = folder, 0, threading.Event()
+        self.pid, self.folder, self.most, self.done = pid, folder, 0, threading.Event()
+
+    def _held(self) -> int:
+        sizes = {}
+        for fd in Path(f"/proc/{self.pid}/fd").iterdir():
+            try:
+                if os.readlink(fd).startswith(str(self.folder)):
+                    st = fd.stat()
+                    sizes[st.st_ino] = st.st_size
+            except (FileNotFoundError, PermissionError):
+                pass
+        for path in self.folder.rglob("*"):
+            try:
+                st = path.stat()
+                if path.is_file():
+                    sizes[st.st_ino] = st.st_size
+            except FileNotFoundError:
+                pass
+        return sum(sizes.values())
 
     def run(self) -> None:
         while not self.done.wait(0.01):
-            held = 0
-            for path in self.folder.rglob("*"):
-                try:
-                    held += path.stat().st_size if path.is_file() else 0
-                except FileNotFoundError:
-                    pass
-            self.most = max(self.most, held)
+            self.most = max(self.most, self._held())
 
 
 @pytest.fixture
@@ -130,7 +144,7 @@ def test_anonymous_bodies_do_not_raise_server_memory(served):
     started = time.monotonic()
     _round(port)  # warm-up: threads, buffers and code paths of these requests exist before measuring
     before = _memory(proc.pid)
-    watch = SpoolWatch(spool)
+    watch = SpoolWatch(proc.pid, spool)
     watch.start()
     results = [r for _ in range(3) for r in _round(port)]
     watch.done.set()
