@@ -5,7 +5,8 @@ a growing delay (OWASP ASVS 4.0 V2.2.1, "soft lockouts"; NIST SP 800-63B §5.2.2
 after ``free_failures`` failures in a row a key waits 1 s, then 2, 4, 8 … seconds, at most
 ``max_delay``; failures are forgotten after an hour without one. Two kinds of keys:
 
-- ``client:<address>``: the client's address (the trusted proxy's X-Forwarded-For, if one is set). A
+- ``client:<address>``: the client's address (X-Forwarded-For from a proxy named in
+  GMRD_TRUSTED_PROXIES; behind a proxy not named there, every client has the proxy's address). A
   client may also try at most ``attempts_per_minute`` logins in a minute, counted *before* the password
   is checked, so a flood of parallel logins is refused early (429 with Retry-After) instead of costing an
   Argon2 verification each;
