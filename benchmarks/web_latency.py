@@ -26,7 +26,7 @@ from pathlib import Path
 from benchmarks.common import CORPUS, POSTGRES, ROOT, write_result
 
 CLIENTS = 20
-PASSWORD = "bench-password-1"
+PASSWORD = "latency-key-4821"
 
 
 def load(url: str) -> dict[str, float]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import sys
 from typing import Annotated
 
@@ -9,7 +10,7 @@ import typer
 from rich.table import Table
 
 from gmrd.commands.common import console, err_console, print_json, reporting_errors
-from gmrd.config import settings
+from gmrd.config import DEV_SECRET_KEY, settings
 from gmrd.db import queries, schema
 from gmrd.db.engine import get_engine
 from gmrd.errors import InputError
@@ -18,32 +19,56 @@ from gmrd.web import auth
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
 
 
+def loopback(host: str) -> bool:
+    """Whether ``host`` is an address of this machine only (127.0.0.0/8, ::1, localhost)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_secret_key(host: str) -> None:
+    """Refuse to serve beyond loopback with the development secret key (anyone could forge session
+    cookies signed with it); warn when serving on loopback with it."""
+    if settings().secret_key != DEV_SECRET_KEY:
+        return
+    if not loopback(host):
+        raise InputError(f"GMRD_SECRET_KEY is not set: set a long random secret before serving on {host} "
+                         "(python -c 'import secrets; print(secrets.token_urlsafe(32))')",
+                         field="GMRD_SECRET_KEY")
+    err_console.print("[yellow]warning: GMRD_SECRET_KEY is not set: session cookies are signed with the "
+                      "development key (acceptable on this machine only)[/yellow]")
+
+
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on (127.0.0.1: this machine only).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes (sessions live in the database).")] = 1,
 ) -> None:
-    """Serve the password-protected web database and REST API (/api/v1) with uvicorn."""
+    """Serve the password-protected web database and REST API (/api/v1) with uvicorn.
+
+    Refuses a host other than loopback unless GMRD_SECRET_KEY is set."""
     import uvicorn
 
     with reporting_errors():
+        check_secret_key(host)
         schema.upgrade()
-        if settings().secret_key == "dev-only-change-me" and host not in ("127.0.0.1", "localhost", "::1"):
-            err_console.print("[red]GMRD_SECRET_KEY is the development default: set a long random secret "
-                              "before serving beyond this machine[/red]")
         err_console.print(f"gmrd serving {get_engine().url.render_as_string()} at http://{host}:{port}/")
     uvicorn.run("gmrd.web.app:served_app", factory=True, host=host, port=port, workers=workers,
                 log_level="warning", access_log=False, proxy_headers=False)
 
 
 def users_add(
-    name: Annotated[str, typer.Argument(help="User name (no spaces).")],
+    name: Annotated[str, typer.Argument(help="User name: letters, digits, '.', '_', '-'.")],
     role: Annotated[str, typer.Option(help="partner (read, download), curator (+ upload, review), admin.")],
     password_stdin: Annotated[bool, typer.Option("--password-stdin",
                                                  help="Read the password from the first line of stdin.")] = False,
 ) -> None:
     """Create a user; the password comes from a prompt (or --password-stdin) and is stored Argon2-hashed."""
     with reporting_errors():
+        auth.check_user_name(name)
         auth.check_role(role)
         if password_stdin:
             password = sys.stdin.readline().rstrip("\r\n")
@@ -63,7 +88,7 @@ def users_list(json: JsonOption = False) -> None:
         rows = list(queries.users(conn))
     if json:
         print_json({"users": [{"name": u.name, "role": u.role, "active": u.active,
-                               "created_at": u.created_at, "locked_until": u.locked_until} for u in rows]})
+                               "created_at": u.created_at} for u in rows]})
         return
     table = Table("name", "role", "active", "created", title="Users")
     for u in rows:
@@ -80,7 +105,7 @@ def users_disable(name: Annotated[str, typer.Argument(help="User name.")]) -> No
 
 
 def users_enable(name: Annotated[str, typer.Argument(help="User name.")]) -> None:
-    """Enable a disabled user again (and clear a login lock)."""
+    """Enable a disabled user again (and clear its login delay)."""
     with reporting_errors():
         with get_engine().begin() as conn:
             auth.set_active(conn, name, True, actor="cli")

@@ -173,8 +173,6 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(sa.String(200))
     role: Mapped[str] = mapped_column(sa.String(10))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None]
     active: Mapped[bool] = mapped_column(default=True)
 
 
@@ -212,3 +210,15 @@ class AuditEvent(Base):
     before: Mapped[dict | None] = mapped_column(sa.JSON)
     after: Mapped[dict | None] = mapped_column(sa.JSON)
     reason: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+class LoginThrottle(Base):
+    """Login attempts and failures of one client address or account name (gmrd.web.throttle)."""
+
+    __tablename__ = "login_throttle"
+    key: Mapped[str] = mapped_column(sa.String(200), primary_key=True)
+    window_start: Mapped[datetime]
+    attempts: Mapped[int]
+    failures: Mapped[int]
+    last_failure_at: Mapped[datetime | None]
+    blocked_until: Mapped[datetime | None]

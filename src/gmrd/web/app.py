@@ -17,20 +17,24 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Redirect
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from gmrd import __version__ as VERSION
 from gmrd.config import settings
 from gmrd.db.engine import get_engine
 from gmrd.errors import GmrdError, NotFound
 from gmrd.web.heavy import HeavyRequests, heavy_request
-from gmrd.web.security import SECURITY_HEADERS
+from gmrd.web.request_limits import BodyLimit
+from gmrd.web.security import HSTS_HEADER, SECURITY_HEADERS
+from gmrd.web.throttle import ThrottleLimits
 
 HERE = Path(__file__).parent
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 
 class SecurityHeaders:
-    """Adds the security headers to every response, and ``Cache-Control: no-store`` to all but static files."""
+    """Adds the security headers to every response, ``Cache-Control: no-store`` to all but static files, and
+    ``Strict-Transport-Security`` to responses to HTTPS requests (RFC 6797 ignores it over plain HTTP)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -47,6 +51,8 @@ class SecurityHeaders:
                 headers = list(message.get("headers", [])) + self.headers
                 if not static:
                     headers.append((b"cache-control", b"no-store"))
+                if scope.get("scheme") == "https":
+                    headers.append((b"strict-transport-security", HSTS_HEADER.encode()))
                 message["headers"] = headers
             await send(message)
 
@@ -155,10 +161,17 @@ def create_app(database_url: str | None = None, secret_key: str | None = None) -
     app.state.database_url = database_url or config.database_url
     app.state.secret_key = secret_key or config.secret_key
     app.state.max_upload_bytes = config.max_upload_bytes
-    app.state.xlsx_max_rows = config.xlsx_max_rows
     app.state.heavy_requests = HeavyRequests(config.heavy_requests_per_user)
+    app.state.base_url = config.base_url
+    app.state.login_limits = ThrottleLimits(config.login_attempts_per_minute, config.login_free_failures,
+                                            config.login_max_delay)
+    # outermost last: the proxy's client and scheme first, then headers, then what the request may carry
+    app.add_middleware(BodyLimit, form_bytes=config.max_form_bytes, upload_bytes=config.max_upload_bytes)
     app.add_middleware(RejectNul)
     app.add_middleware(SecurityHeaders)
+    if config.trusted_proxies:
+        # X-Forwarded-Proto and -For are honoured only from these addresses (GMRD_TRUSTED_PROXIES)
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(config.trusted_proxies))
     @app.get("/static/vendor/plotly.min.js", include_in_schema=False)
     def plotly_js() -> FileResponse:
         return FileResponse(PLOTLY_JS, media_type="text/javascript",

@@ -1,8 +1,8 @@
 """Users, roles, sessions, API tokens, login throttling and the audit trail of access.
 
-Everything lives in the database (users, web_sessions, api_tokens, audit_events), never in process
-memory, so several ``gmrd serve`` workers share sessions and failed-login counters. A web session is
-a row of ``web_sessions``: stored as a digest, revoked at logout, expired after
+Everything lives in the database (users, web_sessions, api_tokens, login_throttle, audit_events),
+never in process memory, so several ``gmrd serve`` workers share sessions and failed-login counters.
+A web session is a row of ``web_sessions``: stored as a digest, revoked at logout, expired after
 :data:`~gmrd.web.security.SESSION_MAX_AGE`; bearer tokens for the API are rows of ``api_tokens``
 and cannot be used as session cookies (nor sessions as bearer tokens).
 
@@ -12,16 +12,19 @@ Roles are ordered: partner (read, download) < curator (+ upload/import, verify, 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
 from gmrd.db import queries
 from gmrd.db.models import ApiToken, AuditEvent, User, WebSession, utcnow
 from gmrd.errors import GmrdError, InputError, NotFound
+from gmrd.web import throttle
+from gmrd.web.passwords import check_password
 from gmrd.web.security import (
     SESSION_MAX_AGE,
     hash_password,
@@ -33,9 +36,10 @@ from gmrd.web.security import (
 
 ROLES = ("partner", "curator", "admin")
 SESSION_LABEL = "@web-session"  # reserved: sessions were api_tokens rows with this label before migration 0004
-MAX_FAILED_LOGINS = 5
-LOCK_MINUTES = 15
-MIN_PASSWORD_LENGTH = 10
+#: user names: a letter or digit, then letters, digits, '.', '_' and '-' (they appear in addresses and logs)
+USER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+#: the one answer to every failed login (unknown user, wrong password, disabled user)
+REFUSED = "wrong user name or password"
 
 
 @dataclass(frozen=True)
@@ -53,8 +57,11 @@ class Principal:
 
 @dataclass(frozen=True)
 class LoginResult:
+    """The user logged in, or why not; ``retry_after`` > 0: throttled, try again after so many seconds."""
+
     principal: Principal | None
     message: str = ""
+    retry_after: int = 0
 
 
 def audit(conn: Connection, actor: str, action: str, object_type: str, object_id: object, *,
@@ -71,14 +78,19 @@ def check_role(role: str) -> str:
     return role
 
 
+def check_user_name(name: str) -> str:
+    """``name`` if it is a valid user name (:data:`USER_NAME`), else InputError."""
+    if not USER_NAME.fullmatch(name):
+        raise InputError("a user name is 1-100 letters, digits, '.', '_' or '-', starting with a letter "
+                         "or digit", field="name")
+    return name
+
+
 def create_user(conn: Connection, name: str, role: str, password: str, *, actor: str = "cli") -> int:
-    """Add a user with an Argon2id-hashed password; returns its id."""
-    name = name.strip()
-    if not name or len(name) > 100 or any(ch.isspace() for ch in name):
-        raise InputError("a user name is 1-100 characters without spaces", field="name")
+    """Add a user with an Argon2id-hashed password that passes the policy of gmrd.web.passwords; its id."""
+    check_user_name(name)
     check_role(role)
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InputError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters", field="password")
+    check_password(password, name)
     if queries.user_by_name(conn, name) is not None:
         raise GmrdError(f"a user named {name!r} exists already")
     user_id = conn.scalar(sa.insert(User).returning(User.id).values(
@@ -92,8 +104,8 @@ def set_active(conn: Connection, name: str, active: bool, *, actor: str) -> None
     user = queries.user_by_name(conn, name)
     if user is None:
         raise NotFound(f"no user named {name!r}")
-    conn.execute(sa.update(User).where(User.id == user.id).values(active=active, failed_logins=0,
-                                                                        locked_until=None))
+    conn.execute(sa.update(User).where(User.id == user.id).values(active=active))
+    throttle.forget_account(conn, name)
     if not active:
         for table in (ApiToken, WebSession):
             conn.execute(sa.update(table).where(table.user_id == user.id, table.revoked_at.is_(None))
@@ -102,34 +114,35 @@ def set_active(conn: Connection, name: str, active: bool, *, actor: str) -> None
           before={"active": user.active}, after={"active": active})
 
 
-def login(conn: Connection, name: str, password: str, *, now: datetime | None = None) -> LoginResult:
-    """Check a password; counts failures in the database and locks the account for LOCK_MINUTES
-    after MAX_FAILED_LOGINS failures in a row (the OWASP Authentication Cheat Sheet's lockout)."""
+def login(engine: Engine, name: str, password: str, *, client: str, limits: throttle.ThrottleLimits,
+          now: datetime | None = None) -> LoginResult:
+    """Check a password, throttled by client and by account name (gmrd.web.throttle).
+
+    The attempt is counted and committed first, so that a throttled client is refused before the
+    (deliberately costly) Argon2 verification; every failure gets the one message :data:`REFUSED`,
+    whether the name exists or not, and throttling answers alike for real and unknown names."""
     now = now or utcnow()
-    row = queries.user_by_name(conn, name)
-    user = row if row is not None else None
+    actor = name[:100] or "?"
+    with engine.begin() as conn:
+        wait = throttle.admit(conn, client, name, now, limits)
+        if wait:
+            audit(conn, actor, "login.throttled", "client", client[:60], reason=f"retry after {wait} s")
+            return LoginResult(None, f"too many login attempts: try again in {wait} seconds", wait)
+        user = queries.user_by_name(conn, name)
     ok = verify_password(user.password_hash if user is not None else None, password)
-    refused = "wrong user name or password"
-    if user is None:
-        audit(conn, name[:100] or "?", "login.failed", "user", name[:60], reason="unknown user")
-        return LoginResult(None, refused)
-    if user.locked_until is not None and user.locked_until > now:
-        audit(conn, name, "login.refused", "user", name, reason="account locked")
-        return LoginResult(None, f"too many failed logins: try again after {user.locked_until:%H:%M} UTC")
-    if not ok or not user.active:
-        failed = conn.scalar(sa.update(User).where(User.id == user.id)
-                             .values(failed_logins=User.failed_logins + 1).returning(User.failed_logins))
-        if failed is not None and failed >= MAX_FAILED_LOGINS:
-            until = now + timedelta(minutes=LOCK_MINUTES)
-            conn.execute(sa.update(User).where(User.id == user.id).values(locked_until=until, failed_logins=0))
-            audit(conn, name, "user.locked", "user", name, after={"locked_until": until.isoformat()})
-        audit(conn, name, "login.failed", "user", name, reason="inactive" if ok else "wrong password")
-        return LoginResult(None, refused)
-    changes: dict[str, Any] = {"failed_logins": 0, "locked_until": None}
-    if needs_rehash(user.password_hash):
-        changes["password_hash"] = hash_password(password)
-    conn.execute(sa.update(User).where(User.id == user.id).values(**changes))
-    audit(conn, name, "login", "user", name)
+    with engine.begin() as conn:
+        if user is None or not ok or not user.active:
+            for key, delay in throttle.record_failure(conn, client, name, now, limits):
+                kind, value = key.split(":", 1)
+                audit(conn, actor, "login.delayed", kind, value[:60], after={"delay_seconds": delay})
+            reason = "unknown user" if user is None else "inactive" if ok else "wrong password"
+            audit(conn, actor, "login.failed", "user", name[:60], reason=reason)
+            return LoginResult(None, REFUSED)
+        throttle.forget_account(conn, name)
+        if needs_rehash(user.password_hash):
+            conn.execute(sa.update(User).where(User.id == user.id)
+                         .values(password_hash=hash_password(password)))
+        audit(conn, name, "login", "user", name)
     return LoginResult(Principal(user.id, user.name, user.role))
 
 

@@ -6,7 +6,7 @@ import json
 import math
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pandas as pd
 from fastapi import Request
@@ -36,6 +36,8 @@ def _num(value: Any) -> str:
 
 
 env.filters["num"] = _num
+# one path segment of an address: every reserved character quoted, '/' included (Jinja's urlencode keeps it)
+env.filters["path_segment"] = lambda v: quote(str(v), safe="")
 env.filters["tojson_attr"] = lambda v: json.dumps(v, separators=(",", ":"), allow_nan=False, default=str)
 
 

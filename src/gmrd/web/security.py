@@ -44,6 +44,10 @@ SECURITY_HEADERS = {
 }
 
 
+#: sent over HTTPS only (RFC 6797): browsers then use HTTPS for this host for a year
+HSTS_HEADER = "max-age=31536000"
+
+
 def hash_password(password: str) -> str:
     """An Argon2id hash of ``password`` (with its own salt and parameters)."""
     return _hasher.hash(password)

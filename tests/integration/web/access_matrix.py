@@ -58,7 +58,7 @@ CASES = [
          data={"reason": "matrix test", "source_id": "1"}),
     Case("GET", "/admin/users", "/admin/users", ADMIN_PAGE),
     Case("POST", "/admin/users", "/admin/users", ADMIN_POST,
-         data={"name": "zoe", "role": "partner", "password": "zoe-password-1"}),
+         data={"name": "zoe", "role": "partner", "password": "reader-key-9931"}),
     Case("POST", "/admin/users/{name}/disable", "/admin/users/zoe/disable", ADMIN_POST),
     Case("POST", "/admin/users/{name}/enable", "/admin/users/zoe/enable", ADMIN_POST),
     Case("GET", "/admin/tokens", "/admin/tokens", ADMIN_PAGE),

@@ -21,14 +21,14 @@ app.add_typer(commands.tokens_app, name="tokens")
 def test_users_and_tokens_commands(db_url):
     runner = CliRunner()
     done = runner.invoke(app, ["users", "add", "lena", "--role", "curator", "--password-stdin"],
-                         input="lena-password-9\n")
+                         input="curator-key-739\n")
     assert done.exit_code == 0, done.output
     with get_engine(db_url).connect() as conn:
         user = conn.execute(sa.select(User).where(User.name == "lena")).one()
     assert user.role == "curator" and user.password_hash.startswith("$argon2id$")
-    assert verify_password(user.password_hash, "lena-password-9")
+    assert verify_password(user.password_hash, "curator-key-739")
     again = runner.invoke(app, ["users", "add", "lena", "--role", "curator", "--password-stdin"],
-                          input="lena-password-9\n")
+                          input="curator-key-739\n")
     assert again.exit_code == 1 and "exists already" in again.output
     wrong = runner.invoke(app, ["users", "add", "max", "--role", "owner", "--password-stdin"], input="x" * 12)
     assert wrong.exit_code == 1 and "unknown role 'owner'" in wrong.output

@@ -135,7 +135,7 @@ def test_admin_users_and_tokens(client, web_db):
     login(client, "ada")
     csrf = csrf_of(client.get("/admin/users").text)
     assert client.post("/admin/users", data={"csrf": csrf, "name": "maria", "role": "curator",
-                                             "password": "maria-secret-1"}).status_code == 303
+                                             "password": "curator-key-482"}).status_code == 303
     short = client.post("/admin/users", data={"csrf": csrf, "name": "x", "role": "partner", "password": "short"})
     assert short.status_code == 400 and "at least 10 characters" in short.text
     assert client.post("/admin/users", data={"csrf": csrf, "name": "y", "role": "king",

@@ -15,10 +15,12 @@ Offset = Annotated[int, Query(ge=0, le=2**31 - 1, description="Items to skip.")]
 
 
 def envelope(request: Request, items: list[dict[str, Any]], total: int, limit: int, offset: int) -> dict[str, Any]:
-    """``{"total", "limit", "offset", "next", "items"}``; ``next`` is the URL of the following page or null."""
+    """``{"total", "limit", "offset", "next", "items"}``; ``next`` is the address of the following page or
+    null: GMRD_BASE_URL followed by the path if that is set, else the path alone (never the request's Host
+    header, which the client chooses)."""
     more = offset + limit < total
     return {"total": total, "limit": limit, "offset": offset,
-            "next": str(request.base_url).rstrip("/") + url_with(request, offset=offset + limit) if more else None,
+            "next": request.app.state.base_url + url_with(request, offset=offset + limit) if more else None,
             "items": items}
 
 

@@ -1,4 +1,5 @@
-"""Log in and out: the session id rotates at every login, failed logins are counted in the database."""
+"""Log in and out: the session id rotates at every login; logins are throttled by client and account
+(gmrd.web.throttle, counted in the database): a throttled attempt gets 429 with Retry-After."""
 
 from __future__ import annotations
 
@@ -30,13 +31,15 @@ def _secure(request: Request) -> bool:
     return request.url.scheme == "https"
 
 
-def _login_page(request: Request, next_: str, message: str = "", name: str = "", status: int = 200) -> Response:
+def _login_page(request: Request, next_: str, message: str = "", name: str = "", status: int = 200,
+                headers: dict[str, str] | None = None) -> Response:
     nonce = read_cookie(secret(request), request.cookies.get(PRESESSION_COOKIE))
     fresh = nonce is None
     nonce = nonce or new_token()
     request.state.principal = None
     response = render(request, "login.html", status, anonymous=True, message=message, name=name,
                       next=_safe_next(next_), csrf=csrf_token(secret(request), nonce))
+    response.headers.update(headers or {})
     if fresh:
         response.set_cookie(PRESESSION_COOKIE, sign_cookie(secret(request), nonce), max_age=SESSION_MAX_AGE,
                             httponly=True, samesite="strict", secure=_secure(request))
@@ -53,17 +56,18 @@ def login_form(request: Request, next: str = "/") -> Response:
 @router.post("/login", dependencies=[CSRF])
 def login(request: Request, name: str = Form(..., max_length=100), password: str = Form(..., max_length=1000),
           next: str = Form("/")) -> Response:
-    with engine(request).begin() as conn:
-        result = auth.login(conn, name, password)
-        if result.principal is None:
-            token = None
-        else:
-            old = session_token(request)
-            if old:
-                auth.end_session(conn, old, result.principal.name)
-            token = auth.start_session(conn, result.principal)
-    if token is None:
+    client = request.client.host if request.client else "unknown"
+    result = auth.login(engine(request), name, password, client=client, limits=request.app.state.login_limits)
+    if result.retry_after:
+        return _login_page(request, next, result.message, name=name, status=429,
+                           headers={"Retry-After": str(result.retry_after)})
+    if result.principal is None:
         return _login_page(request, next, result.message, name=name, status=401)
+    with engine(request).begin() as conn:
+        old = session_token(request)
+        if old:
+            auth.end_session(conn, old, result.principal.name)
+        token = auth.start_session(conn, result.principal)
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(SESSION_COOKIE, sign_cookie(secret(request), token), max_age=SESSION_MAX_AGE,
                         httponly=True, samesite="lax", secure=_secure(request))

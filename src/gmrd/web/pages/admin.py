@@ -17,7 +17,7 @@ from gmrd.web.render import render
 from gmrd.web.tables import rows_table
 
 router = APIRouter(include_in_schema=False, prefix="/admin")
-USER_COLUMNS = ["id", "name", "role", "active", "created_at", "failed_logins", "locked_until"]
+USER_COLUMNS = ["id", "name", "role", "active", "created_at"]
 TOKEN_COLUMNS = ["id", "name", "label", "created_at", "revoked_at"]
 AUDIT_COLUMNS = ["id", "at", "actor", "action", "object_type", "object_id", "reason", "before", "after"]
 
