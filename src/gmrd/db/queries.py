@@ -472,7 +472,7 @@ def sources_of_file(conn: Connection, checksum: str) -> list[int]:
                              .where(ImportedFile.checksum == checksum).distinct().order_by(Tabulation.source_id)))
 
 
-ESTIMATION_UNIVERSES = (0, 1, 2, 3, 4, 5, 6)
+ESTIMATION_UNIVERSES = (0, 1, 2, 3, 4, 5, 6, 7, 10)
 ESTIMATION_COLUMNS = ("source_id", "country_code", "reference_date", "source_type", "universe",
                       "source_title", "counts_refugees", "sex", "age_lo", "age_hi", "origin_code", "value")
 #: origin code of rows that :func:`estimation_cells` summed over origins in SQL
@@ -481,7 +481,8 @@ ORIGINS_SUMMED = -1
 
 def estimation_cells(conn: Connection, aggregate_origins: list[int]) -> pd.DataFrame:
     """Cells of accepted sources the estimates use (universes total, citizens, refugees, foreign-born,
-    foreign citizens, native-born, asylum seekers; with the curator's ``counts_refugees``): the
+    foreign citizens, native-born, asylum seekers, Venezuelans displaced abroad, other in need of
+    protection; with the curator's ``counts_refugees``): the
     all-origins cells, and for sources without them the sum
     over origins (``aggregate_origins`` excluded) with origin code :data:`ORIGINS_SUMMED`.
 

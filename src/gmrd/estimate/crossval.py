@@ -48,8 +48,8 @@ class CvResult:
 
 def candidate_grid(combines: Sequence[str] = ("nearest", "median"),
                    extrapolations: Sequence[str] = ("constant", "share", "blend", "rate"),
-                   refugee_shares: Sequence[float] = (0.05, 0.1, 0.25, 0.5),
-                   refugee_rules: Sequence[str] = ("none", "always")) -> dict[str, dict[str, object]]:
+                   refugee_shares: Sequence[float] = (0.05, 0.1, 0.25, 0.5, 1.0),
+                   refugee_rules: Sequence[str] = ("none", "arrivals", "always")) -> dict[str, dict[str, object]]:
     """The declared candidates: name -> :func:`gmrd.estimate.pipeline.with_choice` changes.
 
     Every combination of the combination rule at one date, the extrapolation rule and the refugee
@@ -87,6 +87,10 @@ def candidate_estimates(cells: pd.DataFrame, grid: Mapping[str, Mapping[str, obj
 def assign_folds(codes: Sequence[int], k: int = 5, seed: int = 20201) -> pd.Series:
     """Fold 0..k-1 of each country (index code): a seeded permutation dealt round-robin.
 
+    References
+    ----------
+    .. [1] Hastie, Tibshirani and Friedman (2009), The Elements of Statistical Learning, 2nd ed., §7.10.
+
     Examples
     --------
     >>> f = assign_folds([4, 8, 12, 20, 24], k=5, seed=1)
@@ -120,6 +124,11 @@ def training_loss(estimates: pd.DataFrame, published: pd.DataFrame) -> float:
     outside it (countries with data only), plus the mean over years of the absolute % error of the
     sum over all the countries (imputed ones included): country accuracy on both sides of the range
     and the accuracy of totals, equally weighted.
+
+    References
+    ----------
+    .. [1] Hastie, Tibshirani and Friedman (2009), The Elements of Statistical Learning, 2nd ed., §7.10.
+    .. [2] Hyndman and Koehler (2006), International Journal of Forecasting 22(4), 679-688.
     """
     rows = scored(estimates, published)
     own = rows[~rows["imputed"]]
@@ -143,6 +152,10 @@ def cross_validate(candidates: Mapping[str, pd.DataFrame], published: pd.DataFra
         ``country_code, year, value`` (the training countries' published figures are used to choose).
     folds
         :func:`assign_folds`; countries without a fold are left out.
+
+    References
+    ----------
+    .. [1] Hastie, Tibshirani and Friedman (2009), The Elements of Statistical Learning, 2nd ed., §7.10.
     """
     names = list(candidates)
     if not names:
@@ -166,6 +179,10 @@ def error_table(estimates: pd.DataFrame, published: pd.DataFrame, group: pd.Seri
     """Median absolute % error by year, range (``inside``) and ``group`` (index country_code).
 
     Returns ``group, year, inside, median_ape, countries``; imputed countries count as outside.
+
+    References
+    ----------
+    .. [1] Hyndman and Koehler (2006), International Journal of Forecasting 22(4), 679-688.
     """
     rows = scored(estimates, published)
     rows["group"] = rows["country_code"].map(group).fillna("?") if group is not None else "all"
@@ -180,6 +197,11 @@ def aggregate_errors(estimates: pd.DataFrame, published_areas: pd.DataFrame,
 
     ``published_areas`` has ``area_code, year, value``; returns ``area_code, year, value,
     value_pub, pct_error``.
+
+    References
+    ----------
+    .. [1] Hyndman and Koehler (2006), International Journal of Forecasting 22(4), 679-688.
+    .. [2] UN DESA Population Division (2020), IMS 2020, Table 1 (world and SDG regions).
     """
     rows = estimates.assign(sex=0, age="total")
     sums = aggregate(rows, ["value"], keys=("year", "sex", "age"),

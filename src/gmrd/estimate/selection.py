@@ -249,10 +249,12 @@ def last_resort(totals: pd.DataFrame, rules: SelectionRules) -> pd.DataFrame:
 
 def one_per_date(totals: pd.DataFrame, rules: SelectionRules) -> pd.DataFrame:
     """Rules 6-7: one value per country, sex and date; returns ``country_code, sex, t, value, n_sources,
-    sources``, sorted by country, sex and time."""
+    source_type, sources`` (``source_type``: the best-ranked type of the date), sorted by country, sex
+    and time."""
     frame = last_resort(totals[~totals["source_type"].isin(rules.exclude_types)], rules).copy()
     if frame.empty:
-        return pd.DataFrame(columns=["country_code", "sex", "t", "value", "n_sources", "sources"])
+        return pd.DataFrame(columns=["country_code", "sex", "t", "value", "n_sources", "source_type",
+                                     "sources"])
     frame = frame.sort_values(["country_code", "sex", "t", "source_title"], kind="stable")
     gap = frame.groupby(["country_code", "sex"])["t"].diff().fillna(np.inf)
     frame["date_group"] = (gap > rules.same_date).cumsum()
@@ -262,7 +264,8 @@ def one_per_date(totals: pd.DataFrame, rules: SelectionRules) -> pd.DataFrame:
     frame = frame[frame["rank"] == best]
     grouped = frame.groupby(["country_code", "sex", "date_group"], sort=True)
     how = "median" if rules.combine == "nearest" else rules.combine
-    out = grouped.agg(t=("t", "mean"), value=("value", how), n_sources=("value", "size")).reset_index()
+    out = grouped.agg(t=("t", "mean"), value=("value", how), n_sources=("value", "size"),
+                      source_type=("source_type", "first")).reset_index()
     if rules.combine == "nearest":
         out["value"] = nearest_to_neighbours(frame, out, rules.neighbour_window)
     titles = frame[["date_group", "source_title"]].drop_duplicates().sort_values(
