@@ -99,14 +99,16 @@ def main() -> None:
     areas = published_areas()["code"].tolist()
     folds = crossval.assign_folds(areas, K, SEED)
     grid = crossval.candidate_grid()
+    regions = crossval.sdg_regions()
     no_ref = {n: c for n, c in grid.items() if n.endswith("refugees none")}
     md, data = [], {}
     errors, aggs, refs, chosen_rows = [], [], [], []
     for variant, excluded in VARIANTS.items():
         base = Params(years=tuple(YEARS), selection=SelectionRules(exclude_types=excluded))
         cands = crossval.candidate_estimates(cells, grid, base)
-        runs = {"gmrd (CV)": crossval.cross_validate(cands, published, folds),
-                "no refugees (CV)": crossval.cross_validate({n: cands[n] for n in no_ref}, published, folds)}
+        runs = {"gmrd (CV)": crossval.cross_validate(cands, published, folds, regions),
+                "no refugees (CV)": crossval.cross_validate({n: cands[n] for n in no_ref}, published, folds,
+                                                            regions)}
         base_pts = accuracy.baseline_points(cells, accuracy.baseline_universes(types), excluded)
         naive = accuracy.naive_baseline(base_pts, YEARS)
         for method, result in runs.items():
@@ -125,7 +127,8 @@ def main() -> None:
             ours[["country_code", "year", "inside", "imputed"]], on=["country_code", "year"])
         common = common[~common["imputed"]]
         same = ours.merge(common[["country_code", "year"]])
-        errors.append(crossval.error_table(common, published).assign(variant=variant, method="naive baseline"))
+        errors.append(crossval.error_table(common, published).assign(variant=variant,
+                                                                     method="naive baseline"))
         errors.append(crossval.error_table(same, published).assign(
             variant=variant, method="gmrd (CV), naive's country-years"))
     cv_seconds = time.perf_counter() - start
@@ -134,8 +137,8 @@ def main() -> None:
     ref = pd.concat(refs, ignore_index=True)
     chosen = pd.DataFrame(chosen_rows)
     # the documented workflow's own figures (default rules), world and SDG regions
-    wf = exported[(exported["sex"] == "both") & (exported["age"] == "total")] if exported["sex"].dtype == object \
-        else exported[(exported["sex"] == 0) & (exported["age"] == "total")]
+    both = "both" if exported["sex"].dtype == object else 0
+    wf = exported[(exported["sex"] == both) & (exported["age"] == "total")]
     wf_tot = pd.DataFrame({"country_code": wf["area_code"].astype(np.int64), "year": wf["year"],
                            "value": wf["value"].astype(float)})
     wf_areas = wf_tot.rename(columns={"country_code": "area_code"}).merge(
@@ -150,7 +153,8 @@ def main() -> None:
     e_all = err[(err["variant"] == "all sources")]
     own = e_all[(e_all["method"] == "gmrd (CV)") & (e_all["group"] == "all")]
     inside = own[own["inside"]].set_index("year")["median_ape"]
-    g_same = e_all[e_all["method"] == "gmrd (CV), naive's country-years"].set_index(["year", "inside"])["median_ape"]
+    g_same = e_all[e_all["method"] == "gmrd (CV), naive's country-years"].set_index(
+        ["year", "inside"])["median_ape"]
     n_same = e_all[e_all["method"] == "naive baseline"].set_index(["year", "inside"])["median_ape"]
     beats = (g_same < n_same.reindex(g_same.index))
     goals = {
@@ -163,7 +167,8 @@ def main() -> None:
     }
     md += ["# Cross-validated reproduction of IMS 2020 totals from the UN's empirical inputs", "",
            f"Input: {INPUT.name} through the documented workflow ({wf_seconds:.0f} s); {K}-fold CV over "
-           f"{len(areas)} countries and areas (seed {SEED}), {len(grid)} candidates ({cv_seconds:.0f} s).", "",
+           f"{len(areas)} countries and areas (seed {SEED}), {len(grid)} candidates "
+           f"({cv_seconds:.0f} s).", "",
            "## Goals (out of fold, all sources)", ""]
     md += [f"- {g}: {'met' if ok else 'NOT met'} ({'worst ' if 'naive' not in g else 'cells not below: '}"
            f"{v:.2f})" for g, (ok, v) in goals.items()]
@@ -177,11 +182,13 @@ def main() -> None:
     t = err[err["method"] == "gmrd (CV) by type"]
     md += [markdown(by_year(t[t["year"] % 5 == 0], ["variant", "group", "inside"], "median_ape")), ""]
     md += ["## The refugee rule on countries the UN marks R and on the others", ""]
-    md += [markdown(by_year(ref[ref["year"] % 5 == 0], ["variant", "group", "method", "inside"], "median_ape")), ""]
+    md += [markdown(by_year(ref[ref["year"] % 5 == 0], ["variant", "group", "method", "inside"],
+                            "median_ape")), ""]
     md += ["## The documented workflow (default rules): world and SDG regions, % error", ""]
     w = wf_areas.assign(area=wf_areas["area_code"].map(label))
     md += [markdown(by_year(w[w["year"] % 5 == 0], ["area"], "pct_error")), ""]
-    md += ["## Rules chosen on the training folds", "", markdown(chosen.set_index(["variant", "method", "fold"]))]
+    md += ["## Rules chosen on the training folds", "",
+           markdown(chosen.set_index(["variant", "method", "fold"]))]
     data = {"goals": goals, "aggregates": agg.to_dict("records"), "errors": err.round(3).to_dict("records"),
             "workflow": wf_areas.to_dict("records"), "chosen": chosen.to_dict("records")}
     write_result("estimate_un_reproduction", "\n".join(md), data)

@@ -147,7 +147,8 @@ def set_counts_refugees(source_id: int, value: str, reason: str, *, actor: str |
     actor = actor or current_actor()
     after = REFUGEE_OVERRIDES[value]
     with get_engine(url).begin() as conn:
-        row = conn.execute(sa.select(Source.status, Source.counts_refugees).where(Source.id == source_id)).first()
+        row = conn.execute(sa.select(Source.status, Source.counts_refugees)
+                           .where(Source.id == source_id)).first()
         if row is None:
             raise InputError(f"no source with id {source_id}", field="SOURCE_ID")
         conn.execute(sa.update(Source).where(Source.id == source_id).values(counts_refugees=after))

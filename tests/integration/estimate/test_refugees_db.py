@@ -51,7 +51,8 @@ def test_refugee_override_is_audited_and_used(db_url: str, tmp_path: Path) -> No
     import_file(_file(tmp_path / "lb.csv"), url=db_url)
     with get_engine(db_url).begin() as conn:
         conn.execute(sa.text("UPDATE sources SET status = 'accepted'"))
-        survey_2018 = conn.scalar(sa.select(Source.id).where(Source.universe == 3, Source.title == "NSO survey")
+        survey_2018 = conn.scalar(sa.select(Source.id)
+                                  .where(Source.universe == 3, Source.title == "NSO survey")
                                   .order_by(Source.reference_date.desc()))
     cells = load_cells(db_url)
     assert {2, 3, 6} <= set(cells["universe"].unique()) and "counts_refugees" in cells.columns

@@ -20,7 +20,8 @@ YEARS = (2005, 2007, 2010)
 
 @pytest.fixture(scope="module")
 def germany(refdata: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    raw = pd.read_csv(refdata / "un_ims" / "undesa_pd_long" / "empirical_data_points_all_origins_total.csv.gz")
+    folder = refdata / "un_ims" / "undesa_pd_long"
+    raw = pd.read_csv(folder / "empirical_data_points_all_origins_total.csv.gz")
     raw = raw[raw["LocID"] == GERMANY]
     clean = accuracy.cells_from_un_long(raw)
     bad = raw[(raw["source"] == "OECD") & (raw["yearref"] == 2007.0) & (raw["sex"] == 0)
