@@ -51,8 +51,8 @@ def candidate_grid(combines: Sequence[str] = ("nearest",),
                    extrapolations: Sequence[str] = ("constant", "share", "blend", "rate"),
                    refugee_shares: Sequence[float] = (0.05, 0.1, 0.25, 0.5, 1.0),
                    refugee_rules: Sequence[str] = ("none", "arrivals", "always"),
-                   republished: Sequence[tuple[str, ...]] = ((), ("estimate",))
-                   ) -> dict[str, dict[str, object]]:
+                   republished: Sequence[tuple[str, ...]] = ((), ("estimate",)),
+                   forms: Sequence[str] = ("exponential",)) -> dict[str, dict[str, object]]:
     """The declared candidates: name -> :func:`gmrd.estimate.pipeline.with_choice` changes.
 
     The combination at one date is ``nearest`` only by default: ``median`` is captured by one wrong
@@ -60,19 +60,21 @@ def candidate_grid(combines: Sequence[str] = ("nearest",),
     candidate the requirement allows (the benchmark measured it: see docs/benchmarks.md).
 
     Every combination of the combination rule at one date, the extrapolation rule, the refugee
-    rule (``share`` at each threshold, plus ``refugee_rules``) and the source types taken to include
-    refugees already (``republished``; not varied for the rule ``none``), in a fixed order (ties in
-    the training loss go to the first).
+    rule (``share`` at each threshold, plus ``refugee_rules``), the source types taken to include
+    refugees already (``republished``; not varied for the rule ``none``) and the interpolation
+    ``forms``, in a fixed order (ties in the training loss go to the first).
     """
     refugee = [(f"share {s:g}", RefugeeRules(rule="share", share=s, republished_types=r))
                for s in refugee_shares for r in republished]
     refugee += [(rule, RefugeeRules(rule=rule, republished_types=r)) for rule in refugee_rules
                 for r in (republished if rule != "none" else republished[:1])]
     out: dict[str, dict[str, object]] = {}
-    for combine, extra, (rname, rules) in itertools.product(combines, extrapolations, refugee):
+    for form, combine, extra, (rname, rules) in itertools.product(forms, combines, extrapolations,
+                                                                  refugee):
         suffix = f" (not on {'/'.join(rules.republished_types)})" if rules.republished_types else ""
-        out[f"{combine}/{extra}/refugees {rname}{suffix}"] = {"combine": combine, "extrapolation": extra,
-                                                             "refugees": rules}
+        prefix = f"{form}/" if len(forms) > 1 else ""
+        out[f"{prefix}{combine}/{extra}/refugees {rname}{suffix}"] = {
+            "form": form, "combine": combine, "extrapolation": extra, "refugees": rules}
     return out
 
 

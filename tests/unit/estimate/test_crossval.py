@@ -110,3 +110,12 @@ def test_sdg_regions_out_of_fold_against_ims_2020(cv) -> None:
     assert worst[927] < 5.0, _table(errors)
     assert worst[[1829, 1832]].max() < 6.5, _table(errors)
     assert worst.max() < 20.0, _table(errors)
+
+
+def test_the_declared_grid() -> None:
+    grid = crossval.candidate_grid()
+    # 4 extrapolations x (5 thresholds + arrivals + always, each with/without "estimate"; + none)
+    assert len(grid) == 4 * (7 * 2 + 1)
+    assert all(c["combine"] == "nearest" for c in grid.values())  # median/max: captured by an outlier
+    both = crossval.candidate_grid(forms=("exponential", "linear"))
+    assert len(both) == 2 * len(grid) and {c["form"] for c in both.values()} == {"exponential", "linear"}
