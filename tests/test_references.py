@@ -38,6 +38,8 @@ STATISTICAL_MODULES: tuple[str, ...] = (
     "gmrd.estimate.holdout",
     "gmrd.estimate.interpolate",
     "gmrd.estimate.intervals",
+    "gmrd.estimate.refugees",
+    "gmrd.estimate.crossval",
     "gmrd.survey.variance",
     "gmrd.survey.estimators",
     "gmrd.survey.compare",
@@ -83,6 +85,10 @@ NOT_METHODS: dict[str, str] = {
     "gmrd.verify.totals.source_totals": "selects each source's total cells",
     "gmrd.verify.cross_source.source_points": "one total per source, as a frame",
     "gmrd.verify.cross_source.edition_pairs": "pairs sources by country, date and universe",
+    "gmrd.estimate.refugees.curator_overrides": "reads the curator's overrides from the cells",
+    "gmrd.estimate.crossval.candidate_grid": "lists the declared candidates",
+    "gmrd.estimate.crossval.candidate_estimates": "runs the pipeline once per candidate",
+    "gmrd.estimate.crossval.scored": "joins estimates with published figures",
 }
 
 REFERENCES = re.compile(r"^\s*References\s*\n\s*-{3,}\s*\n(?P<body>[\s\S]*)", re.MULTILINE)

@@ -62,8 +62,10 @@ def _print_tables(findings) -> None:  # type: ignore[no-untyped-def]
 
 def review(
     target: Annotated[str, typer.Argument(help="A source id, 'accept-clean', or 'dismiss'.")],
-    action: Annotated[str | None, typer.Argument(help="accept or reject (with a source id); "
+    action: Annotated[str | None, typer.Argument(help="accept, reject or refugees (with a source id); "
                                                       "the finding id (with dismiss).")] = None,
+    value: Annotated[str | None, typer.Argument(help="counted, not-counted or rule (after "
+                                                     "SOURCE_ID refugees).")] = None,
     reason: Annotated[str, typer.Option("--reason", help="Why (required, kept in the audit trail).")] = "",
     override: Annotated[bool, typer.Option("--override", help="Accept despite open errors or a "
                                                                "missing verification.")] = False,
@@ -74,7 +76,8 @@ def review(
     json: JsonOption = False,
 ) -> None:
     """Curate: SOURCE_ID accept|reject --reason TEXT; accept-clean --reason TEXT [--include-conflicts];
-    dismiss FINDING_ID --reason TEXT. The reviewer is GMRD_USER, else the operating-system user."""
+    dismiss FINDING_ID --reason TEXT; SOURCE_ID refugees counted|not-counted|rule --reason TEXT (override
+    of the refugee rule). The reviewer is GMRD_USER, else the operating-system user."""
     with reporting_errors():
         schema.upgrade()
         if target == "accept-clean":
@@ -92,9 +95,12 @@ def review(
         elif target == "dismiss":
             doc = reviewing.dismiss_finding(_integer(action, "FINDING_ID"), reason)
             message = f"dismissed finding {doc['finding_id']} ({doc['check']}, source {doc['source_id']})"
+        elif action == "refugees":
+            doc = reviewing.set_counts_refugees(_integer(target, "SOURCE_ID"), str(value), reason)
+            message = f"source {doc['source_id']}: counts refugees {doc['before']} → {doc['counts_refugees']}"
         else:
             if action not in ("accept", "reject"):
-                raise InputError("give accept or reject after the source id", field="action")
+                raise InputError("give accept, reject or refugees after the source id", field="action")
             result = reviewing.review_source(_integer(target, "SOURCE_ID"), action, reason,
                                              override=override)
             doc = result.as_dict()

@@ -83,6 +83,8 @@ class Source(Base):
     status_reason: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     verified_at: Mapped[datetime | None]
+    #: a curator's override of the refugee rule: None = the rule decides (gmrd.estimate.refugees)
+    counts_refugees: Mapped[bool | None]
     tabulations: Mapped[list[Tabulation]] = relationship(back_populates="source")
 
 
@@ -163,7 +165,7 @@ class Estimate(Base):
     value: Mapped[float] = mapped_column(sa.Float)
     lower: Mapped[float | None] = mapped_column(sa.Float)
     upper: Mapped[float | None] = mapped_column(sa.Float)
-    flags: Mapped[str] = mapped_column(sa.String(40), default="")
+    flags: Mapped[str] = mapped_column(sa.String(200), default="")
 
 
 class User(Base):

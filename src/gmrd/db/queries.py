@@ -498,16 +498,18 @@ def sources_of_file(conn: Connection, checksum: str) -> list[int]:
                              .where(ImportedFile.checksum == checksum).distinct().order_by(Tabulation.source_id)))
 
 
-ESTIMATION_UNIVERSES = (0, 1, 3, 4, 5)
+ESTIMATION_UNIVERSES = (0, 1, 2, 3, 4, 5, 6, 7, 10)
 ESTIMATION_COLUMNS = ("source_id", "country_code", "reference_date", "source_type", "universe",
-                      "source_title", "sex", "age_lo", "age_hi", "origin_code", "value")
+                      "source_title", "counts_refugees", "sex", "age_lo", "age_hi", "origin_code", "value")
 #: origin code of rows that :func:`estimation_cells` summed over origins in SQL
 ORIGINS_SUMMED = -1
 
 
 def estimation_cells(conn: Connection, aggregate_origins: list[int]) -> pd.DataFrame:
-    """Cells of accepted sources the estimates use (universes total, citizens, foreign-born,
-    foreign citizens, native-born): the all-origins cells, and for sources without them the sum
+    """Cells of accepted sources the estimates use (universes total, citizens, refugees, foreign-born,
+    foreign citizens, native-born, asylum seekers, Venezuelans displaced abroad, other in need of
+    protection; with the curator's ``counts_refugees``): the
+    all-origins cells, and for sources without them the sum
     over origins (``aggregate_origins`` excluded) with origin code :data:`ORIGINS_SUMMED`.
 
     Three narrow queries instead of one wide join: the accepted sources' attributes; their
@@ -518,12 +520,12 @@ def estimation_cells(conn: Connection, aggregate_origins: list[int]) -> pd.DataF
     accepted = (Source.status == "accepted", Source.universe.in_(ESTIMATION_UNIVERSES))
     attrs = pd.DataFrame(conn.execute(
         sa.select(Source.id, Source.country_code, Source.reference_date, Source.source_type,
-                  Source.universe, Source.title).where(*accepted)).all(),
-        columns=list(ESTIMATION_COLUMNS[:6]))
+                  Source.universe, Source.title, Source.counts_refugees).where(*accepted)).all(),
+        columns=list(ESTIMATION_COLUMNS[:7]))
     direct = pd.DataFrame(conn.execute(
         sa.select(Tabulation.source_id, Cell.sex, Cell.age_lo, Cell.age_hi, Cell.origin_code, Cell.value)
         .join(Cell, Cell.tabulation_id == Tabulation.id).join(Source, Source.id == Tabulation.source_id)
-        .where(*accepted, Cell.origin_code == 0)).all(), columns=["source_id", *ESTIMATION_COLUMNS[6:]])
+        .where(*accepted, Cell.origin_code == 0)).all(), columns=["source_id", *ESTIMATION_COLUMNS[7:]])
     missing = sorted(set(attrs["source_id"].tolist()) - set(direct["source_id"].tolist()))
     parts = [direct]
     for start in range(0, len(missing), 500):

@@ -44,6 +44,26 @@ def published_totals(records: pd.DataFrame) -> pd.DataFrame:
                          "value": rows["value"].to_numpy(dtype=float)})
 
 
+def baseline_universes(types: pd.Series) -> dict[int, int]:
+    """Countries whose type names B or C (with or without R) -> the first of those universes (the
+    naive baseline's universe; scoring only)."""
+    out = {}
+    for code, kind in types.items():
+        letters = [x for x in str(kind).split() if x in TYPE_UNIVERSE]
+        if letters:
+            out[int(code)] = TYPE_UNIVERSE[letters[0]]
+    return out
+
+
+def published_aggregates(records: pd.DataFrame) -> pd.DataFrame:
+    """``area_code, year, value``: both-sexes published totals of the world and the regions."""
+    rows = records[(records["country_code"] >= 900) & (records["sex"] == 0)
+                   & (records["age_lo"] == 0) & records["age_hi"].isna()]
+    years = pd.to_datetime(rows["reference_date"]).dt.year
+    return pd.DataFrame({"area_code": rows["country_code"].to_numpy(np.int64), "year": years.to_numpy(),
+                         "value": rows["value"].to_numpy(dtype=float)}).drop_duplicates(["area_code", "year"])
+
+
 def countries_of_type(types: pd.Series, allowed: Sequence[str] = ("B", "C")) -> dict[int, int]:
     """Countries whose type is exactly one of ``allowed`` (no refugees added) -> universe code."""
     return {int(c): TYPE_UNIVERSE[t] for c, t in types.items() if t in allowed}

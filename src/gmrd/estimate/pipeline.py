@@ -2,6 +2,7 @@
 
 Steps (each a module, see docs/methods.md): :mod:`~gmrd.estimate.selection` →
 :mod:`~gmrd.estimate.totals` (:mod:`~gmrd.estimate.interpolate`, :mod:`~gmrd.estimate.dates`) →
+:mod:`~gmrd.estimate.refugees` →
 :mod:`~gmrd.estimate.structure` (graduation) → :mod:`~gmrd.estimate.impute` →
 :mod:`~gmrd.estimate.children` → :mod:`~gmrd.estimate.intervals` (calibrated prediction intervals) →
 :mod:`~gmrd.estimate.aggregate`. Every choice is a field of :class:`Params` and goes into the
@@ -32,8 +33,10 @@ from gmrd.estimate.children import OUTPUT_GROUPS, output_matrix
 from gmrd.estimate.graduation import METHODS, Method
 from gmrd.estimate.impute import impute_totals, published_areas, regional_pattern
 from gmrd.estimate.interpolate import EXTRAPOLATIONS, FORMS, Extrapolation, Form
-from gmrd.estimate.selection import (SelectionRules, last_resort, one_per_date, preparation_key,
-                                     prepare_points)
+from gmrd.estimate.refugees import FLAG as REFUGEES_FLAG
+from gmrd.estimate.refugees import RefugeeRules, add_refugees, refugee_points
+from gmrd.estimate.selection import (CONCEPT_CODES, PER_DATE_RULES, SelectionRules, last_resort, one_per_date,
+                                     preparation_key, prepare_points)
 from gmrd.estimate.structure import FINE_LABELS, age_share_points, male_share_points, shares_at
 from gmrd.estimate.totals import mid_year_totals
 
@@ -46,6 +49,7 @@ class Params:
 
     years: tuple[int, ...] = tuple(range(1990, 2021, 5))
     selection: SelectionRules = field(default_factory=SelectionRules)
+    refugees: RefugeeRules = field(default_factory=RefugeeRules)
     form: Form = "exponential"
     extrapolation: Extrapolation = "constant"
     min_span: float = 0.0
@@ -82,33 +86,57 @@ def with_choice(params: Params, change: dict[str, object]) -> Params:
     return replace(params, selection=rules, **own)
 
 
-def country_estimates(cells: pd.DataFrame, params: Params, memo: dict[object, object] | None = None
-                      ) -> pd.DataFrame:
-    """Country rows ``area_code, year, sex, age, value, flags`` (no intervals).
+def total_estimates(cells: pd.DataFrame, params: Params, memo: dict[object, object] | None = None
+                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Both-sexes totals of every published country: (``country_code, year, value, flag``, data points).
 
-    ``memo`` caches the prepared data points and the age-sex patterns between runs that share them;
-    it also receives the selected data points (``"series"``), the sources' values they combine
-    (``"sources"``), the totals of the countries with data (``"totals"``) and the fine-group age
-    shares (``"shares"``), from which :mod:`gmrd.estimate.calibration` measures the
-    out-of-sample errors.
+    ``flag`` is the comma-joined flags of the total (``imputed`` or ``extrapolated``,
+    ``refugees_added``, the concept); the data points are those of
+    :func:`gmrd.estimate.selection.one_per_date` (all sexes). ``memo`` also receives the data points
+    (``"series"``), the sources' values they combine (``"sources"``) and the totals of the countries with
+    data before refugees are added (``"totals"``), from which :mod:`gmrd.estimate.calibration` measures
+    the out-of-sample errors.
     """
     memo = {} if memo is None else memo
     years = list(params.years)
     prep = preparation_key(params.selection)
     if ("prepare", prep) not in memo:
         memo[("prepare", prep)] = prepare_points(cells, params.selection)
-    prepared = cast(tuple[pd.DataFrame, pd.DataFrame, pd.Series], memo[("prepare", prep)])
-    chosen, ages = prepared[0], prepared[1]
-    series = one_per_date(chosen, params.selection)
+    chosen, _, concept = cast(tuple[pd.DataFrame, pd.DataFrame, pd.Series], memo[("prepare", prep)])
+    key = ("series", prep, tuple(getattr(params.selection, k) for k in sorted(PER_DATE_RULES)))
+    if key not in memo:
+        memo[key] = one_per_date(chosen, params.selection)
+    series = cast(pd.DataFrame, memo[key])
     areas = published_areas()
     totals = _totals(series, years, params)
     totals = totals[totals["country_code"].isin(areas["code"])]
     memo["series"], memo["totals"] = series, totals
     memo["sources"] = last_resort(chosen[~chosen["source_type"].isin(params.selection.exclude_types)],
                                   params.selection)
+    if ("refugees", params.refugees.universes) not in memo:
+        memo[("refugees", params.refugees.universes)] = refugee_points(cells, params.refugees.universes)
+    totals = add_refugees(totals, series, cells, params.refugees,
+                          cast(pd.DataFrame, memo[("refugees", params.refugees.universes)]))
     imputed = impute_totals(totals, areas, years)
-    allt = pd.concat([totals.assign(flag=np.where(totals["inside"], "", "extrapolated")),
+    allt = pd.concat([totals.assign(flag=country_flags(totals, concept)),
                       imputed.assign(flag="imputed")], ignore_index=True)
+    return allt[["country_code", "year", "value", "flag"]], series
+
+
+def country_estimates(cells: pd.DataFrame, params: Params, memo: dict[object, object] | None = None
+                      ) -> pd.DataFrame:
+    """Country rows ``area_code, year, sex, age, value, flags`` (no intervals).
+
+    ``memo`` caches the prepared data points and the age-sex patterns between runs that share them;
+    it also receives what :func:`total_estimates` puts there and the fine-group age shares
+    (``"shares"``), from which :mod:`gmrd.estimate.calibration` measures the out-of-sample errors.
+    """
+    memo = {} if memo is None else memo
+    years = list(params.years)
+    prep = preparation_key(params.selection)
+    allt, series = total_estimates(cells, params, memo)
+    ages = cast(tuple[pd.DataFrame, pd.DataFrame, pd.Series], memo[("prepare", prep)])[1]
+    areas = published_areas()
     male = male_share_points(series[series["sex"] > 0])
     male = shares_at(male, ["male_share"], years, keys=("country_code",)) if len(male) else male
     male = regional_pattern(male[male["country_code"].isin(areas["code"])], ["male_share"], areas,
@@ -121,6 +149,18 @@ def country_estimates(cells: pd.DataFrame, params: Params, memo: dict[object, ob
         memo[key] = regional_pattern(own, FINE_LABELS, areas, keys=("sex", "year"))
     memo["shares"] = memo[key]
     return _assemble(allt, male, cast(pd.DataFrame, memo[key]))
+
+
+CONCEPT_NAMES = {code: name for name, code in CONCEPT_CODES.items()}
+
+
+def country_flags(totals: pd.DataFrame, concept: pd.Series) -> list[str]:
+    """Per row of ``totals``: ``extrapolated`` (outside the data range), ``refugees_added``, and the
+    concept of the country's series (``foreign_born`` or ``foreign_citizens``), comma-joined."""
+    names = totals["country_code"].map(concept).map(CONCEPT_NAMES).fillna("").to_numpy()
+    extra = np.where(totals["inside"].to_numpy(bool), "", "extrapolated")
+    refugees = np.where(totals["refugees_added"].to_numpy(bool), REFUGEES_FLAG, "")
+    return [",".join(x for x in row if x) for row in zip(extra, refugees, names)]
 
 
 def _shares_by_sex(shares: pd.DataFrame) -> pd.DataFrame:

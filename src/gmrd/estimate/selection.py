@@ -23,9 +23,13 @@ Rules, each declared in :class:`SelectionRules` and recorded in the revision man
    used only at dates with no other data point of the country within ``last_resort_window`` years.
 7. **One value per date.** Data points of one country less than ``same_date`` years apart are one
    date; among them the source types are ranked by ``type_order`` (census, register, survey,
-   estimate) and the values of the best-ranked type are combined with ``combine`` (default
-   ``max``: tables of one date differ mostly by coverage, and the most complete count is kept;
-   ``median`` and ``min`` are the declared alternatives).
+   estimate) and the values of the best-ranked type are combined with ``combine``:
+   ``nearest`` (default) keeps the value closest, on the log scale, to the median of the country's
+   other dates within ``neighbour_window`` years (the median of the values where there are none) --
+   one wrong table at a date (a native-born count labelled foreign-born) cannot capture it, as it
+   can capture ``max``; ``median`` (the median absolute deviation's robust centre [3]_),
+   ``max`` and ``min`` are the declared alternatives. The default was chosen by the
+   cross-validation of :mod:`gmrd.estimate.crossval`.
 
 References
 ----------
@@ -33,6 +37,8 @@ References
    International Migrant Stock 2020: Documentation (POP/DB/MIG/Stock/Rev.2020), "Methodology".
 .. [2] United Nations (2017). Principles and Recommendations for Population and Housing Censuses,
    Revision 3, paras. 4.84-4.98 (country of birth and citizenship as migration topics).
+.. [3] Huber, P. J. and Ronchetti, E. M. (2009). Robust Statistics, 2nd ed. Wiley, ch. 1
+   (breakdown point: the median, unlike the maximum, resists a minority of gross errors).
 """
 
 from __future__ import annotations
@@ -51,6 +57,7 @@ FOREIGN_BORN, FOREIGN_CITIZENS, TOTAL, CITIZENS, NATIVE_BORN = 3, 4, 0, 1, 5
 CONCEPT_CODES = {"foreign_born": FOREIGN_BORN, "foreign_citizens": FOREIGN_CITIZENS}
 CELL_COLUMNS = ("source_id", "country_code", "reference_date", "source_type", "universe",
                 "source_title", "sex", "age_lo", "age_hi", "origin_code", "value")
+COMBINES = ("nearest", "median", "max", "min")
 POINT_COLUMNS = ["source_id", "country_code", "t", "source_type", "universe", "source_title",
                  "sex", "age_lo", "age_hi", "value"]
 
@@ -70,15 +77,16 @@ class SelectionRules:
     last_resort_window: float = 2.5
     type_order: tuple[str, ...] = ("census", "register", "survey", "estimate")
     same_date: float = 0.25
-    combine: str = "max"
+    combine: str = "nearest"
+    neighbour_window: float = 10.0
 
     def __post_init__(self) -> None:
         unknown = [c for c in self.concepts if c not in CONCEPT_CODES]
         if unknown or not self.concepts:
             raise InputError(f"unknown concept(s) {unknown}: use {', '.join(CONCEPT_CODES)}",
                              field="concepts")
-        if self.combine not in ("median", "max", "min"):
-            raise InputError(f"unknown combine rule {self.combine!r}: use median, max or min",
+        if self.combine not in COMBINES:
+            raise InputError(f"unknown combine rule {self.combine!r}: use {', '.join(COMBINES)}",
                              field="combine")
 
     def as_dict(self) -> dict[str, object]:
@@ -241,10 +249,12 @@ def last_resort(totals: pd.DataFrame, rules: SelectionRules) -> pd.DataFrame:
 
 def one_per_date(totals: pd.DataFrame, rules: SelectionRules) -> pd.DataFrame:
     """Rules 6-7: one value per country, sex and date; returns ``country_code, sex, t, value, n_sources,
-    sources``, sorted by country, sex and time."""
+    source_type, sources`` (``source_type``: the best-ranked type of the date), sorted by country, sex
+    and time."""
     frame = last_resort(totals[~totals["source_type"].isin(rules.exclude_types)], rules).copy()
     if frame.empty:
-        return pd.DataFrame(columns=["country_code", "sex", "t", "value", "n_sources", "sources"])
+        return pd.DataFrame(columns=["country_code", "sex", "t", "value", "n_sources", "source_type",
+                                     "sources"])
     frame = frame.sort_values(["country_code", "sex", "t", "source_title"], kind="stable")
     gap = frame.groupby(["country_code", "sex"])["t"].diff().fillna(np.inf)
     frame["date_group"] = (gap > rules.same_date).cumsum()
@@ -253,8 +263,11 @@ def one_per_date(totals: pd.DataFrame, rules: SelectionRules) -> pd.DataFrame:
     best = frame.groupby("date_group")["rank"].transform("min")
     frame = frame[frame["rank"] == best]
     grouped = frame.groupby(["country_code", "sex", "date_group"], sort=True)
-    out = grouped.agg(t=("t", "mean"), value=("value", rules.combine),
-                      n_sources=("value", "size")).reset_index()
+    how = "median" if rules.combine == "nearest" else rules.combine
+    out = grouped.agg(t=("t", "mean"), value=("value", how), n_sources=("value", "size"),
+                      source_type=("source_type", "first")).reset_index()
+    if rules.combine == "nearest":
+        out["value"] = nearest_to_neighbours(frame, out, rules.neighbour_window)
     titles = frame[["date_group", "source_title"]].drop_duplicates().sort_values(
         ["date_group", "source_title"], kind="stable")
     joined = {g: "; ".join(str(t) for _, t in rows) for g, rows in itertools.groupby(
@@ -263,8 +276,57 @@ def one_per_date(totals: pd.DataFrame, rules: SelectionRules) -> pd.DataFrame:
     return out.drop(columns="date_group")
 
 
+def nearest_to_neighbours(frame: pd.DataFrame, dates: pd.DataFrame, window: float) -> np.ndarray:
+    """The ``nearest`` combination: per date group, the value closest in log to the neighbours.
+
+    Parameters
+    ----------
+    frame
+        the data points with ``country_code, sex, t, value, date_group``.
+    dates
+        one row per date group (``country_code, sex, date_group, t``, ``value`` the median).
+
+    Returns
+    -------
+    numpy.ndarray
+        per row of ``dates``: its value when it has one source or no neighbour within ``window``
+        years, else the source value closest (|log ratio|) to the median of the other dates' medians
+        of the same country and sex within ``window`` years.
+
+    References
+    ----------
+    .. [1] Huber, P. J. and Ronchetti, E. M. (2009). Robust Statistics, 2nd ed. Wiley, ch. 1.
+
+    Examples
+    --------
+    >>> pts = pd.DataFrame({"country_code": 1, "sex": 0, "t": [2000.0, 2000.0, 2005.0],
+    ...                     "value": [9.0, 77.0, 10.0], "date_group": [0, 0, 1]})
+    >>> per = pts.groupby(["country_code", "sex", "date_group"], as_index=False).agg(
+    ...     t=("t", "mean"), value=("value", "median"))
+    >>> nearest_to_neighbours(pts, per, 10.0).tolist()
+    [9.0, 10.0]
+    """
+    medians = dates["value"].to_numpy(float)
+    values = medians.copy()
+    multi = frame.groupby("date_group")["value"].transform("size").to_numpy() > 1
+    row_of = pd.Series(np.arange(len(dates)), index=dates["date_group"].to_numpy())
+    cc, sx, tt = (dates[c].to_numpy() for c in ("country_code", "sex", "t"))
+    for group, rows in frame[multi].groupby("date_group", sort=True):
+        i = int(row_of[group])
+        near = (cc == cc[i]) & (sx == sx[i]) & (np.abs(tt - tt[i]) <= window) & (medians > 0)
+        near[i] = False
+        pool = rows["value"].to_numpy(float)
+        if not near.any() or not (pool > 0).any():
+            continue
+        with np.errstate(divide="ignore"):
+            dist = np.abs(np.log(np.where(pool > 0, pool, np.nan)) - np.log(np.median(medians[near])))
+        values[i] = pool[int(np.nanargmin(dist))]
+    return values
+
+
 #: Rules applied only by :func:`one_per_date`; :func:`prepare_points` does not depend on them.
-PER_DATE_RULES: frozenset[str] = frozenset({"combine", "same_date", "type_order", "last_resort_window"})
+PER_DATE_RULES: frozenset[str] = frozenset({"combine", "same_date", "type_order", "last_resort_window",
+                                            "neighbour_window"})
 
 
 def preparation_key(rules: SelectionRules) -> tuple[object, ...]:

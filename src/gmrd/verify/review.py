@@ -174,6 +174,33 @@ def _in_pending_conflict(conn: Connection, candidates: list[int]) -> list[int]:
     return sorted(held)
 
 
+#: ``gmrd review SOURCE_ID refugees VALUE``: the curator's override of the refugee rule
+REFUGEE_OVERRIDES: dict[str, bool | None] = {"counted": True, "not-counted": False, "rule": None}
+
+
+def set_counts_refugees(source_id: int, value: str, reason: str, *, actor: str | None = None,
+                        url: str | None = None) -> dict[str, object]:
+    """Set whether a source counts the refugees (``counted``, ``not-counted``) or let the rule of
+    :mod:`gmrd.estimate.refugees` decide (``rule``); audited as ``review.refugees``."""
+    if value not in REFUGEE_OVERRIDES:
+        raise InputError(f"unknown refugee override {value!r}: use {', '.join(REFUGEE_OVERRIDES)}",
+                         field="refugees")
+    reason = _reason(reason)
+    actor = actor or current_actor()
+    after = REFUGEE_OVERRIDES[value]
+    with get_engine(url).begin() as conn:
+        row = conn.execute(sa.select(Source.status, Source.counts_refugees)
+                           .where(Source.id == source_id)).first()
+        if row is None:
+            raise InputError(f"no source with id {source_id}", field="SOURCE_ID")
+        conn.execute(sa.update(Source).where(Source.id == source_id).values(counts_refugees=after))
+        conn.execute(sa.insert(AuditEvent), {
+            "actor": actor, "action": "review.refugees", "object_type": "source", "object_id": str(source_id),
+            "before": {"counts_refugees": row[1]}, "after": {"counts_refugees": after}, "reason": reason,
+            "at": utcnow()})
+    return {"source_id": source_id, "before": row[1], "counts_refugees": after}
+
+
 def dismiss_finding(finding_id: int, reason: str, *, actor: str | None = None,
                     url: str | None = None) -> dict[str, object]:
     """Dismiss an open finding (audited); the same finding stays dismissed when verify runs again."""

@@ -6,14 +6,14 @@ client address and per account name tried (real or not) in a table of their own,
 (gmrd.web.throttle); the two users columns go. Existing locks are dropped with them.
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-06 05:30:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0007'
-down_revision = '0005'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
