@@ -121,8 +121,8 @@ def single_year_series(long: pd.DataFrame, max_dates: int = 2, top: int = 86) ->
 
     A tabulation (country, sex, date, universe, source) qualifies when it gives every single year
     from 0 to at least 69; ages from ``top`` (or from the first missing year, or its open group
-    ``agelength`` 0) are summed into one open group. At most ``max_dates`` dates a country (the
-    first and the last; all three sexes of each), so that a country with a yearly register
+    ``agelength`` 0) are summed into one open group. At most ``max_dates`` dates a country (evenly
+    spaced from the first to the last; all sexes of each), so that a country with a yearly register
     (Denmark 1990-2024) does not outweigh the census countries.
 
     References
@@ -153,7 +153,11 @@ def single_year_series(long: pd.DataFrame, max_dates: int = 2, top: int = 86) ->
     dates: dict[int, list[float]] = {}
     for (loc, _sex, date, _u, _s), _v, _c in tables:
         dates.setdefault(int(loc), []).append(float(date))
-    keep = {loc: sorted(set(d))[:: max(1, len(set(d)) - 1)][:max_dates] for loc, d in dates.items()}
+    keep = {}
+    for loc, found in dates.items():
+        unique = sorted(set(found))
+        picks = np.linspace(0, len(unique) - 1, min(max_dates, len(unique))).round().astype(int)
+        keep[loc] = [unique[i] for i in picks]
     for (loc, sex, date, universe, source), values, cut in tables:
         if float(date) in keep[int(loc)] and values.sum() > 0:
             out.append(AgeSeries(f"{int(loc)} {date:.2f} sex {int(sex)} {source} u{int(universe)}", int(loc),
