@@ -153,7 +153,7 @@ def single_year_series(long: pd.DataFrame, max_dates: int = 2, top: int = 86) ->
     dates: dict[int, list[float]] = {}
     for (loc, _sex, date, _u, _s), _v, _c in tables:
         dates.setdefault(int(loc), []).append(float(date))
-    keep = {}
+    keep: dict[int, list[float]] = {}
     for loc, found in dates.items():
         unique = sorted(set(found))
         picks = np.linspace(0, len(unique) - 1, min(max_dates, len(unique))).round().astype(int)
