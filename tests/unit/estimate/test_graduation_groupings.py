@@ -24,7 +24,7 @@ from gmrd.estimate.graduation.evaluate import (
     single_year_series,
     split_countries,
 )
-from gmrd.estimate.graduation.groupings import FAMILIES, Partition, draw_partitions
+from gmrd.estimate.graduation.groupings import FAMILIES, Partition, draw_partitions, fit_partition
 from gmrd.estimate.pipeline import Params
 
 DEFAULT = Params().graduation
@@ -70,3 +70,25 @@ def test_15_17_from_5_year_groups_against_single_years(held_out: list[AgeSeries]
     assert set(table.index) == {"15-17", "0-17"}
     assert table.loc["15-17", "n"] >= 15  # tables with fewer than 100 persons aged 15-17 are not scored
     assert table.loc["15-17", f"{DEFAULT} / uniform"] <= 0.5, table
+
+
+def test_drawn_groupings_follow_their_families() -> None:
+    """200 draws: 40 a family, widths of irregular groupings 3-25, open groups as documented."""
+    partitions = draw_partitions(200, SEED)
+    assert [sum(p.family == f for p in partitions) for f in FAMILIES] == [40] * 5
+    for p in partitions:
+        widths = [b - a for a, b in zip(p.starts[:-1], p.starts[1:])]
+        assert p.starts[0] == 0 and min(widths) >= 1
+        if p.family == "irregular":
+            assert 3 <= min(widths) and max(widths) <= 25, p.label
+        if p.family in ("five_year", "ten_year", "irregular"):
+            assert 45 <= p.starts[-1] <= 85, p.label
+    assert draw_partitions(200, SEED) == partitions
+
+
+def test_fit_partition_caps_the_open_group_and_needs_shared_boundaries() -> None:
+    five = tuple(range(0, 80, 5))  # IMS: 0-4 ... 70-74, 75+
+    wide = Partition("ten_year", (0, 10, 20, 30, 40, 50, 60, 70, 80))
+    assert fit_partition(wide, five) == Partition("ten_year", (0, 10, 20, 30, 40, 50, 60, 70, 75))
+    assert fit_partition(Partition("child", (0, 6, 12, 18)), five) is None
+    assert fit_partition(Partition("broad", (0, 15, 65)), five) == Partition("broad", (0, 15, 65))
