@@ -94,6 +94,7 @@ def graduate(values: ArrayLike, age_starts: ArrayLike, age_widths: ArrayLike | N
 
 __all__ = [
     "CHILD_COHORTS", "METHODS", "Cohort", "GraduationResult", "Method", "check_groups", "graduate",
-    "graduate_beers", "graduate_grabill", "graduate_mono", "graduate_pclm", "graduate_sprague", "graduate_uniform",
+    "graduate_beers", "graduate_grabill", "graduate_mono", "graduate_pclm", "graduate_sprague",
+    "graduate_uniform",
     "parse_cohort", "regroup", "regroup_result", "to_five_year",
 ]
