@@ -16,6 +16,7 @@ BENCHMARKS = (
     "import_speed",
     "verify_speed",
     "graduation_real_data",
+    "graduation_groupings",
     "estimate_un_reproduction",
     "estimate_intervals",
     "estimate_speed",

@@ -172,7 +172,37 @@ def _shares_by_sex(shares: pd.DataFrame) -> pd.DataFrame:
     return merged.sort_values(["country_code", "sex", "year"]).reset_index(drop=True)
 
 
+def _each_sex(shares: pd.DataFrame) -> pd.DataFrame:
+    """Age shares for both sexes of every country: a sex without its own table gets its region's.
+
+    ``shares`` comes from :func:`regional_pattern`, which fills only the countries without any age
+    table; a country with a table for one sex only (and none for both sexes) still lacks the other.
+    That sex gets the regional mean pattern of its own sex (flagged ``imputed``), as docs/methods.md
+    section 4 states, not a flat share per fine age group (where no country has a table of that
+    sex, the other sex's patterns stand in).
+
+    References
+    ----------
+    .. [1] United Nations, Department of Economic and Social Affairs, Population Division (2020).
+       International Migrant Stock 2020: Documentation (POP/DB/MIG/Stock/Rev.2020), "Methodology"
+       (age and sex distributions of countries without data from their region).
+    """
+    known = shares[~shares["imputed"].astype(bool)].drop(columns="imputed")
+    areas = published_areas()
+    if known.empty:
+        return shares
+    parts = []
+    for sex in (1, 2):
+        own = known[known["sex"] == sex]
+        pattern = regional_pattern(own if len(own) else known.assign(sex=sex), FINE_LABELS, areas,
+                                   keys=("sex", "year"))
+        # no table of this sex anywhere: the other sex's patterns stand in, all imputed
+        parts.append(pattern if len(own) else pattern.assign(imputed=True))
+    return pd.concat(parts, ignore_index=True)
+
+
 def _assemble(totals: pd.DataFrame, male: pd.DataFrame, shares: pd.DataFrame) -> pd.DataFrame:
+    shares = _each_sex(shares)
     base = totals.merge(male[["country_code", "year", "male_share", "imputed"]].rename(
         columns={"imputed": "sex_imputed"}), on=["country_code", "year"], how="left")
     base["male_share"] = base["male_share"].fillna(0.5)

@@ -6,6 +6,8 @@
 ``graduate_pclm`` and ``graduate_uniform``; all take the same argument names (see
 :mod:`gmrd.estimate.graduation.base`). Sprague and Beers need 5-year groups; mono, pclm and
 uniform take any widths (wide census groups such as 0-14, 15-24, 25-64, 65+).
+:mod:`~gmrd.estimate.graduation.groupings` draws census groupings and
+:mod:`~gmrd.estimate.graduation.evaluate` scores methods on them against real data.
 """
 
 from __future__ import annotations
@@ -92,6 +94,7 @@ def graduate(values: ArrayLike, age_starts: ArrayLike, age_widths: ArrayLike | N
 
 __all__ = [
     "CHILD_COHORTS", "METHODS", "Cohort", "GraduationResult", "Method", "check_groups", "graduate",
-    "graduate_beers", "graduate_grabill", "graduate_mono", "graduate_pclm", "graduate_sprague", "graduate_uniform",
+    "graduate_beers", "graduate_grabill", "graduate_mono", "graduate_pclm", "graduate_sprague",
+    "graduate_uniform",
     "parse_cohort", "regroup", "regroup_result", "to_five_year",
 ]
