@@ -38,14 +38,11 @@ from gmrd.estimate.graduation.evaluate import (
     single_year_series,
     split_countries,
 )
-from gmrd.estimate.graduation.groupings import FAMILIES, Partition, draw_partitions
+from gmrd.estimate.graduation.groupings import FAMILIES, SEED, TARGETS, Partition, draw_partitions
 from gmrd.estimate.pipeline import Params
 
 IMS = REFERENCE / "un_ims" / "ims2020_age_sex_destination_wide.csv"
 SINGLE = REFERENCE / "un_ims" / "undesa_pd_long" / "empirical_data_points_all_origins_total.csv.gz"
-SEED = 20201
-TARGETS = {"ims": {"15-19": (15, 20), "0-19": (0, 20)},
-           "single": {"15-17": (15, 18), "0-17": (0, 18), "15-19": (15, 20)}}
 #: methods that take every grouping (candidates for the default) and the 5-year-only ones
 GENERAL = {"uniform": ("uniform", {}), "mono": ("mono", {}), "pclm": ("pclm", {})}
 FIVE_YEAR = {"sprague": ("sprague", {"open_width": None}), "beers": ("beers", {"open_width": None})}

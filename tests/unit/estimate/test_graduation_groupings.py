@@ -15,7 +15,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from benchmarks.graduation_groupings import SEED, TARGETS
 from gmrd.estimate.graduation.evaluate import (
     AgeSeries,
     grouping_benchmark,
@@ -24,7 +23,8 @@ from gmrd.estimate.graduation.evaluate import (
     single_year_series,
     split_countries,
 )
-from gmrd.estimate.graduation.groupings import FAMILIES, Partition, draw_partitions, fit_partition
+from gmrd.estimate.graduation.groupings import (FAMILIES, SEED, TARGETS, Partition, draw_partitions,
+                                             fit_partition)
 from gmrd.estimate.pipeline import Params
 
 DEFAULT = Params().graduation

@@ -25,6 +25,12 @@ import numpy as np
 
 from gmrd.estimate.graduation.regroup import Cohort
 
+#: the seed of the benchmark's groupings and country split (benchmarks/graduation_groupings.py and its CI slice)
+SEED = 20201
+#: the age groups scored [lo, hi) on each kind of truth: IMS 2020 5-year series and single-year tables
+TARGETS = {"ims": {"15-19": (15, 20), "0-19": (0, 20)},
+           "single": {"15-17": (15, 18), "0-17": (0, 18), "15-19": (15, 20)}}
+
 FAMILIES: tuple[str, ...] = ("five_year", "ten_year", "broad", "child", "irregular")
 OPEN_AGES: tuple[int, ...] = tuple(range(45, 90, 5))
 
