@@ -1,27 +1,33 @@
-"""``gmrd aliases add|import|list``: country labels users map to codes, used by every import."""
+"""``gmrd aliases add|import|list``: country labels users map to codes, used by every import.
+
+The database and reader modules are imported inside the commands, so that ``gmrd --help`` does not
+load them.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from gmrd.commands.common import console, err_console, print_json, reporting_errors
-from gmrd.db import aliases as store
-from gmrd.db import schema
-from gmrd.db.engine import get_engine
 from gmrd.errors import InputError
-from gmrd.ingest.alias_file import read_aliases
-from gmrd.ingest.written_dates import parse_date
-from gmrd.reference.user_aliases import UserAlias
-from gmrd.verify.review import current_actor
+
+if TYPE_CHECKING:
+    from gmrd.db.aliases import AddResult
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
 
 
-def _day(text: str | None, option: str) -> object:
+def _say(message: str) -> None:
+    err_console.print(message, markup=False, highlight=False, soft_wrap=True)
+
+
+def _day(text: str | None, option: str) -> dt.date | None:
+    from gmrd.ingest.written_dates import parse_date
+
     if text is None:
         return None
     try:
@@ -33,10 +39,9 @@ def _day(text: str | None, option: str) -> object:
     return day
 
 
-def _report(result: store.AddResult) -> None:
+def _report(result: AddResult) -> None:
     for code, label in sorted(result.new_areas.items()):
-        err_console.print(f"code {code} is not in the countries table: accepted for origins, named "
-                          f"{label!r}", markup=False, highlight=False)
+        _say(f"code {code} is not in the countries table: accepted for origins, named {label!r}")
 
 
 def aliases_add(
@@ -50,9 +55,14 @@ def aliases_add(
     json: JsonOption = False,
 ) -> None:
     """Add a country alias: every later import reads LABEL as CODE (first, before the built-in names)."""
+    from gmrd.db import aliases as store
+    from gmrd.db import schema
+    from gmrd.db.engine import get_engine
+    from gmrd.reference.user_aliases import UserAlias
+    from gmrd.verify.review import current_actor
+
     with reporting_errors():
-        alias = UserAlias(label, code, _day(valid_from, "--valid-from"),  # type: ignore[arg-type]
-                          _day(valid_to, "--valid-to"))  # type: ignore[arg-type]
+        alias = UserAlias(label, code, _day(valid_from, "--valid-from"), _day(valid_to, "--valid-to"))
         schema.upgrade()
         with get_engine().begin() as conn:
             result = store.add_many(conn, [(None, alias)], reason=reason, actor=current_actor())
@@ -62,7 +72,7 @@ def aliases_add(
         return
     name = store.area_name(code, label)
     said = "added" if result.added else "already present:"
-    err_console.print(f"{said} alias {label!r} → {code} ({name})", markup=False, highlight=False)
+    _say(f"{said} alias {label!r} → {code} ({name})")
 
 
 def aliases_import(
@@ -72,6 +82,12 @@ def aliases_import(
     json: JsonOption = False,
 ) -> None:
     """Add every alias of a CSV file in one transaction: all of them, or none (errors name row and field)."""
+    from gmrd.db import aliases as store
+    from gmrd.db import schema
+    from gmrd.db.engine import get_engine
+    from gmrd.ingest.alias_file import read_aliases
+    from gmrd.verify.review import current_actor
+
     with reporting_errors():
         rows = read_aliases(file)
         schema.upgrade()
@@ -82,12 +98,17 @@ def aliases_import(
     if json:
         print_json(result.as_dict())
         return
-    err_console.print(f"{file.name}: {result.added:,} aliases added, {result.unchanged:,} already present",
-                      markup=False, highlight=False)
+    _say(f"{file.name}: {result.added:,} aliases added, {result.unchanged:,} already present")
 
 
 def aliases_list(json: JsonOption = False) -> None:
     """List the users' aliases with their codes, dates, reasons and authors."""
+    from rich.table import Table
+
+    from gmrd.db import aliases as store
+    from gmrd.db import schema
+    from gmrd.db.engine import get_engine
+
     with reporting_errors():
         schema.upgrade()
         with get_engine().connect() as conn:
