@@ -21,6 +21,10 @@ CONCEPTS = {"foreign born": "foreign-born", "foreignborn": "foreign-born", "born
             "non citizens": "foreign citizens", "noncitizens": "foreign citizens"}
 _CONCEPT = re.compile(r"\b(" + "|".join(sorted(map(re.escape, CONCEPTS), key=len, reverse=True)) + r")\b")
 _FILLER = frozenset({"population", "persons", "people", "number", "of", "all"})
+# words that never begin or end a country's name in a title ("in the" must not read as IN, India)
+_EDGE_WORDS = frozenset({"in", "of", "the", "and", "by", "for", "from", "to", "at", "on", "de", "du", "la",
+                         "le", "el", "en", "y", "et", "des", "los", "las", "per", "a", "an", "no", "table",
+                         "census"})
 _AREA_KINDS = ("country", "territory", "historical")
 _COUNTRY_WORD = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
 
@@ -56,8 +60,10 @@ def _country_in(context: str) -> str | None:
         for n in (4, 3, 2, 1):
             if i + n > len(words):
                 continue
-            phrase = " ".join(words[i:i + n]).strip(".,")
-            if len(phrase) < 4 or phrase.lower() in _FILLER:
+            run = [w.strip(".,'’") for w in words[i:i + n]]
+            phrase = " ".join(run)
+            if (run[0].lower() in _EDGE_WORDS or run[-1].lower() in _EDGE_WORDS
+                    or len(key(phrase).replace(" ", "")) < 4 or key(phrase) in _FILLER):
                 continue
             try:
                 code = resolve_country(phrase)

@@ -152,7 +152,8 @@ def test_upload_unknown_country_offers_an_alias(client, web_db):
     again = client.post("/upload", data={"csrf": csrf}, files={"file": ("peru.csv", table, "text/csv")})
     assert again.status_code == 200 and "Import report" in again.text
     with get_engine(web_db[0]).connect() as conn:
-        event = conn.execute(sa.text("select actor, reason from audit_events where action = 'alias_add'")).one()
+        event = conn.execute(sa.text("select actor, reason from audit_events "
+                                     "where action = 'alias_add'")).one()
     assert tuple(event) == ("carl", "Upper Volta before 1984")
 
 

@@ -55,6 +55,11 @@ def test_all_missing_metadata_at_once_with_an_example_for_this_file(tmp_path: Pa
     neutral = _write(tmp_path / "table.csv", "Sex,0-4,Total\nMale,1,1\n")
     assert ("Country: <the country of the census> | Reference date: YYYY-MM-DD | Source type: census | "
             "register | survey | Concept: foreign-born | foreign citizens") in _error(neutral)
+    # "in the" is not read as IN (India); "born" suggests the concept
+    titled = _write(tmp_path / "table.csv", "Foreign-born persons by sex in the year of the census\n"
+                                            "Sex,0-4,Total\nMale,1,1\n")
+    assert ("Country: <the country of the census> | Reference date: YYYY-MM-DD | Source type: census | "
+            "Concept: foreign-born") in _error(titled)
 
 
 @pytest.mark.parametrize("written", ["26 September 2010", "September 26, 2010", "2010-09-26", "26 Sept. 2010",
