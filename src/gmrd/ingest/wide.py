@@ -316,13 +316,12 @@ def _parses(parse: Any, label: str, row: int, file: str) -> bool:
     return True
 
 
-def _headers_with_concept(grid: Grid, h: int, cells: pd.DataFrame, dims: list[tuple[int, str]],
-                          cats: list[tuple[int, str]], meta: dict[str, tuple[str, int]],
-                          ) -> list[tuple[int, str]] | None:
+def _headers_with_concept(cells: pd.DataFrame, dims: list[tuple[int, str]], cats: list[tuple[int, str]],
+                          meta: dict[str, tuple[str, int]]) -> list[tuple[int, str]] | None:
     """Category headers that name a sex and a concept ("Male foreign-born", "Foreign citizens,
     females"): the columns are then sexes, and each column's concept fills its cells' concept where the
     row gives none (a "Total" column takes the one concept of the others). Returns the category columns
-    with their sex labels, or None when no header names a concept."""
+    with their sex labels, or None when no header names a concept or the sexes are rows."""
     parts = {j: sex_and_concept(label) for j, label in cats}
     if not any(parts.values()):
         return None
@@ -330,8 +329,7 @@ def _headers_with_concept(grid: Grid, h: int, cells: pd.DataFrame, dims: list[tu
     if any(_key(label) not in TOTAL_WORDS for label in plain):
         return None  # e.g. origins beside a "Foreign-born" total column: ordinary categories
     if "sex" in {d for _, d in dims} or "sex" in meta:
-        raise InputError("the column headers name sexes (e.g. 'Male foreign-born'), but sex is also a row "
-                         "column or a metadata line", file=grid.file, row=h + 1)
+        return None  # sexes are the rows (or fixed): "Total foreign-born" is then an ordinary total
     concepts = {p[1] for p in parts.values() if p}
     only = next(iter(concepts)) if len(concepts) == 1 else ""  # "" → the Concept line above
     column_concept = cells["col"].map({j: p[1] if p else only for j, p in parts.items()})
@@ -348,7 +346,7 @@ def _resolve(grid: Grid, h: int, cells: pd.DataFrame, dims: list[tuple[int, str]
     file, header_row = grid.file, h + 1
     n = len(cells)
     header_labels = dict(cats)
-    split = _headers_with_concept(grid, h, cells, dims, cats, meta)
+    split = _headers_with_concept(cells, dims, cats, meta)
     if split is not None:
         column_dim, cats = "sex", split
         cells["category"] = cells["col"].map(dict(split))

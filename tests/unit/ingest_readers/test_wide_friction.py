@@ -94,3 +94,6 @@ def test_origins_beside_a_concept_total_stay_origins(tmp_path: Path) -> None:
             "Sex,Nigeria,Togo,Total foreign-born\nMale,1,2,3\n")
     frame = _read(_write(tmp_path / "origins.csv", text))
     assert sorted(frame.origin_code) == [0, 566, 768] and set(frame.sex) == {1}
+    rows_are_sexes = _write(tmp_path / "total.csv", text.replace("Nigeria,Togo,", "").replace("1,2,3", "3"))
+    frame = _read(rows_are_sexes)
+    assert frame[["sex", "origin_code", "value"]].values.tolist() == [[1, 0, 3.0]]
