@@ -173,7 +173,7 @@ def _table(grid: Grid) -> pd.DataFrame | None:
         if lo <= header_row <= hi:
             raise InputError(f"merged cells in header {coord}: unmerge them and repeat the label in each "
                              "cell", file=grid.file, row=header_row, field=coord)
-    meta, notes, titles = _metadata(grid.rows[:h], grid.file)
+    meta, notes, titles = _metadata(grid.rows[:h], grid.file, grid.spreadsheet)
     dims, metas, cats = _classify(grid, h)
     cells, notes = _cells(grid, h, dims, metas, cats, notes)
     if cells.empty:
@@ -181,7 +181,8 @@ def _table(grid: Grid) -> pd.DataFrame | None:
     return _resolve(grid, h, cells, dims, metas, cats, meta, notes, titles)
 
 
-def _metadata(rows: list[list[Any]], file: str) -> tuple[dict[str, tuple[str, int]], list[str], list[str]]:
+def _metadata(rows: list[list[Any]], file: str,
+              spreadsheet: bool = False) -> tuple[dict[str, tuple[str, int]], list[str], list[str]]:
     """Metadata lines above the header: {key: (value, spreadsheet row)}, the notes, and the title lines
     (lines that are no "Key: value"; the first is the source title when no Title line is given)."""
     meta: dict[str, tuple[str, int]] = {}
@@ -195,7 +196,7 @@ def _metadata(rows: list[list[Any]], file: str) -> tuple[dict[str, tuple[str, in
         if ":" in first and not first.endswith(":"):
             label, value = first.split(":", 1)
             # an unquoted comma in a CSV line splits the value: "Census date: September 26, 2010"
-            rest: Any = ", ".join([value.strip(), *(text(c) for c in cells[1:])])
+            rest: Any = value.strip() if spreadsheet else ", ".join([value.strip(), *map(text, cells[1:])])
         else:
             label, rest = first, cells[1] if len(cells) > 1 else ""
         key = _lookup(METADATA, label) or _lookup(DIMENSIONS, label)
