@@ -39,9 +39,14 @@ def _day(text: str | None, option: str) -> dt.date | None:
     return day
 
 
-def _report(result: AddResult) -> None:
-    for code, label in sorted(result.new_areas.items()):
-        _say(f"code {code} is not in the countries table: accepted for origins, named {label!r}")
+def _report(result: AddResult, shown: int = 5) -> None:
+    new = sorted(result.new_areas.items())
+    if not new:
+        return
+    listed = ", ".join(f"{code} {label!r}" for code, label in new[:shown])
+    more = f" and {len(new) - shown:,} more (gmrd aliases list)" if len(new) > shown else ""
+    _say(f"{len(new):,} new code(s) outside the countries table, accepted for origins and named by their label: "
+         f"{listed}{more}")
 
 
 def aliases_add(
@@ -66,11 +71,11 @@ def aliases_add(
         schema.upgrade()
         with get_engine().begin() as conn:
             result = store.add_many(conn, [(None, alias)], reason=reason, actor=current_actor())
+            name = store.area_name(code, store.area_names(conn))
     _report(result)
     if json:
         print_json(result.as_dict())
         return
-    name = store.area_name(code, label)
     said = "added" if result.added else "already present:"
     _say(f"{said} alias {label!r} → {code} ({name})")
 

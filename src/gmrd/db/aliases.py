@@ -21,7 +21,8 @@ from gmrd.reference.country_names import ORIGIN_OTHER, ORIGIN_TOTAL, ORIGIN_UNKN
 from gmrd.reference.user_aliases import UserAlias, written
 
 MAX_CODE = 2**31 - 1
-ORIGIN_CODES = frozenset({ORIGIN_TOTAL, ORIGIN_OTHER, ORIGIN_UNKNOWN})
+ORIGIN_NAMES = {ORIGIN_TOTAL: "total", ORIGIN_OTHER: "other", ORIGIN_UNKNOWN: "unknown"}
+ORIGIN_CODES = frozenset(ORIGIN_NAMES)
 
 
 @dataclass
@@ -48,7 +49,8 @@ def load(conn: Connection) -> list[UserAlias]:
 def listing(conn: Connection) -> list[dict[str, object]]:
     """Every alias with who added it, when and why (for ``gmrd aliases list``)."""
     rows = conn.execute(sa.select(CountryAlias).order_by(CountryAlias.id)).mappings()
-    return [{"id": r["id"], "label": r["label"], "code": r["code"], "name": area_name(r["code"], r["label"]),
+    names = area_names(conn)
+    return [{"id": r["id"], "label": r["label"], "code": r["code"], "name": area_name(r["code"], names),
              "valid_from": r["valid_from"], "valid_to": r["valid_to"], "reason": r["reason"],
              "created_by": r["created_by"], "created_at": r["created_at"]} for r in rows]
 
@@ -62,10 +64,13 @@ def area_names(conn: Connection) -> dict[int, str]:
     return names
 
 
-def area_name(code: int, label: str) -> str:
-    """The countries table's name of ``code``, else the alias label."""
+def area_name(code: int, names: dict[int, str]) -> str:
+    """The countries table's name of ``code`` (total, other, unknown for those origin codes), else its
+    name in ``names`` (:func:`area_names`)."""
     area = _by_code().get(code)
-    return area.name if area is not None else written(label)
+    if area is not None:
+        return area.name
+    return ORIGIN_NAMES.get(code) or names.get(code, f"code {code}")
 
 
 def validate(alias: UserAlias, *, file: str | None = None, row: int | None = None) -> None:
@@ -98,8 +103,10 @@ def add_many(conn: Connection, aliases: Sequence[tuple[int | None, UserAlias]], 
     if not reason or not reason.strip():
         raise InputError("a reason is required", field="--reason")
     known: dict[str, list[tuple[UserAlias, str]]] = {}
-    for old in load(conn):
+    stored = load(conn)
+    for old in stored:
         known.setdefault(written(old.label), []).append((old, "an alias already in the database"))
+    named = {old.code for old in stored}
     result = AddResult()
     new: list[UserAlias] = []
     for row, alias in aliases:
@@ -117,7 +124,7 @@ def add_many(conn: Connection, aliases: Sequence[tuple[int | None, UserAlias]], 
                              field="code" if old.code != alias.code else "valid_from")
         same.append((alias, f"row {row}" if row is not None else "this command"))
         new.append(alias)
-        if alias.code not in _by_code() and alias.code not in ORIGIN_CODES:
+        if alias.code not in _by_code() and alias.code not in ORIGIN_CODES and alias.code not in named:
             result.new_areas.setdefault(alias.code, alias.label)
     if new:
         ids = conn.scalars(sa.insert(CountryAlias).returning(CountryAlias.id, sort_by_parameter_order=True),

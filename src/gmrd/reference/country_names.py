@@ -209,10 +209,6 @@ class CountryResolver:
             self._user = UserAliasTable(aliases, country_key)
             self._cache.clear()
 
-    def user_area_name(self, code: int) -> str | None:
-        """The name of a code outside the countries table that a user alias gives: its first label."""
-        return self._user.names.get(code)
-
     # -- public -------------------------------------------------------------------------------
     def resolve(self, label: str | int, on: dt.date | None = None, *, file: str | None = None,
                 row: int | None = None, field: str | None = None) -> int:

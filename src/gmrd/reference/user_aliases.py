@@ -68,9 +68,6 @@ class UserAliasTable:
             self._exact[written(alias.label)].append(alias)
             self._keyed[key(alias.label)].append(alias)
         self._key = key
-        self.names: dict[int, str] = {}
-        for alias in self.aliases:
-            self.names.setdefault(alias.code, written(alias.label))
 
     def __len__(self) -> int:
         return len(self.aliases)

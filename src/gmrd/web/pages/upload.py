@@ -124,10 +124,10 @@ def add_alias(request: Request, label: str = Form(..., max_length=200), code: st
         alias = _alias(label, code, valid_from, valid_to)
         with engine(request).begin() as conn:
             result = aliases.add_many(conn, [(None, alias)], reason=reason, actor=user.name)
+            name = aliases.area_name(alias.code, aliases.area_names(conn))
     except GmrdError as exc:
         return render(request, "upload.html", 400, report=None, error=f"alias not added: {exc}",
                       verification=verification_runner() is not None, alias_label=label)
-    name = aliases.area_name(alias.code, alias.label)
     done = "added" if result.added else "already present"
     return render(request, "upload.html", report=None, verification=verification_runner() is not None,
                   alias_added=f"alias {done}: {alias.label!r} → {alias.code} ({name}); upload the file again")
