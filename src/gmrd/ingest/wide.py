@@ -3,6 +3,7 @@ another dimension (ages such as 0-4 … 75+ and Total, or countries of origin), 
 
 The layout, as statistical offices publish it (docs/import-formats.md has a full example)::
 
+    Foreign-born population, Ecuador 2010  <- a title line: the source title if there is no Title:
     Country: Ecuador                       <- metadata lines above the header ("Key: value" in
     Reference date: 2010-11-28                one cell, or "Key:" then the value in the next cell)
     Source type: census
@@ -15,7 +16,10 @@ The layout, as statistical offices publish it (docs/import-formats.md has a full
 Metadata may instead be columns of the header (``country``, ``reference_date``, ``source_type``,
 ``concept``, ``source_title``, ``citation``, ``note``), one value per row. A dimension that is neither
 a row nor a column dimension is the total, unless a metadata line fixes it ("Sex: female").
-``Unit: thousands`` multiplies values by 1000. Markers: blank, ``..``, ``x`` → no cell; a dash → 0.
+``Unit: thousands`` multiplies values by 1000. Headers such as "Male foreign-born" or "Foreign citizens,
+females" are sexes with their concept (:mod:`gmrd.ingest.wide_header`); dates may be written
+(:mod:`gmrd.ingest.written_dates`); all missing metadata is reported at once, with example lines made
+from the file's title and name. Markers: blank, ``..``, ``x`` → no cell; a dash → 0.
 Labels are resolved with the same rules as the canonical CSV (:mod:`gmrd.ingest.harmonize`).
 """
 

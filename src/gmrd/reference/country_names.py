@@ -1,5 +1,8 @@
 """Country names, ISO codes and M49 numbers → codes of the countries table, by exact rules only.
 
+Before every rule below, the aliases users added (``gmrd aliases``; :mod:`gmrd.reference.user_aliases`,
+installed from the database by each import with :func:`use_user_aliases`) are consulted.
+
 Name sources, in order of authority (a name found in an earlier layer is never overridden by a later
 one; a name that two entries of the same layer claim is ambiguous and is an error):
 
