@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 
 from gmrd.db.models import AuditEvent, CountryAlias
 from gmrd.errors import InputError
-from gmrd.reference.countries import _by_code
+from gmrd.reference.countries import country, is_known
 from gmrd.reference.country_names import ORIGIN_OTHER, ORIGIN_TOTAL, ORIGIN_UNKNOWN
 from gmrd.reference.user_aliases import UserAlias, written
 
@@ -59,7 +59,7 @@ def area_names(conn: Connection) -> dict[int, str]:
     """{code: first label} for the alias codes outside the countries table (how such areas are named)."""
     names: dict[int, str] = {}
     for alias in load(conn):
-        if alias.code not in _by_code():
+        if not is_known(alias.code):
             names.setdefault(alias.code, written(alias.label))
     return names
 
@@ -67,9 +67,8 @@ def area_names(conn: Connection) -> dict[int, str]:
 def area_name(code: int, names: dict[int, str]) -> str:
     """The countries table's name of ``code`` (total, other, unknown for those origin codes), else its
     name in ``names`` (:func:`area_names`)."""
-    area = _by_code().get(code)
-    if area is not None:
-        return area.name
+    if is_known(code):
+        return country(code).name
     return ORIGIN_NAMES.get(code) or names.get(code, f"code {code}")
 
 
@@ -124,7 +123,7 @@ def add_many(conn: Connection, aliases: Sequence[tuple[int | None, UserAlias]], 
                              field="code" if old.code != alias.code else "valid_from")
         same.append((alias, f"row {row}" if row is not None else "this command"))
         new.append(alias)
-        if alias.code not in _by_code() and alias.code not in ORIGIN_CODES and alias.code not in named:
+        if not is_known(alias.code) and alias.code not in ORIGIN_CODES and alias.code not in named:
             result.new_areas.setdefault(alias.code, alias.label)
     if new:
         ids = conn.scalars(sa.insert(CountryAlias).returning(CountryAlias.id, sort_by_parameter_order=True),
