@@ -6,6 +6,7 @@ import typer
 
 from gmrd.commands import (database, demo, estimate, graduate, survey_analyze, survey_eq5d, survey_estimate,
                            verify, web)
+from gmrd.commands import aliases as alias_commands
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="Global Migration Research Database: import, verify, estimate, publish.")
@@ -21,6 +22,12 @@ app.command("serve")(web.serve)
 app.command("backup")(database.backup)
 app.command("restore")(database.restore)
 app.command("demo")(demo.demo)
+
+country_aliases = typer.Typer(no_args_is_help=True, help="Country aliases users add (used by every import).")
+app.add_typer(country_aliases, name="aliases")
+country_aliases.command("add")(alias_commands.aliases_add)
+country_aliases.command("import")(alias_commands.aliases_import)
+country_aliases.command("list")(alias_commands.aliases_list)
 
 users = typer.Typer(no_args_is_help=True, help="Web users and their roles.")
 app.add_typer(users, name="users")

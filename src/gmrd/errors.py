@@ -37,7 +37,20 @@ class InputError(GmrdError):
 
 
 class UnknownCountry(InputError):
-    """A country name or code that does not resolve (never guessed)."""
+    """A country name or code that does not resolve (never guessed); ``label`` is the name as given,
+    where there is one (the upload page offers to add an alias for it)."""
+
+    def __init__(self, problem: str, *, file: str | None = None, row: int | None = None,
+                 field: str | None = None, label: str | None = None) -> None:
+        self.label = label
+        super().__init__(problem, file=file, row=row, field=field)
+
+    def located(self, *, file: str | None = None, row: int | None = None,
+                field: str | None = None) -> "UnknownCountry":
+        """The same problem with missing location parts filled in (and the label kept)."""
+        return UnknownCountry(self.problem, file=self.file or file,
+                              row=self.row if self.row is not None else row,
+                              field=self.field or field, label=self.label)
 
 
 class DesignError(GmrdError):

@@ -224,3 +224,19 @@ class LoginThrottle(Base):
     failures: Mapped[int]
     last_failure_at: Mapped[datetime | None]
     blocked_until: Mapped[datetime | None]
+
+
+class CountryAlias(Base):
+    """A country label a user mapped to a code (``gmrd aliases``), valid for a range of reference dates
+    where given; consulted before the built-in name rules by every import. ``code`` may lie outside the
+    countries table (an internal grouping such as 1000031): such an area is named by its first label."""
+
+    __tablename__ = "country_aliases"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    label: Mapped[str] = mapped_column(sa.String(200), index=True)
+    code: Mapped[int] = mapped_column(index=True)
+    valid_from: Mapped[date | None]
+    valid_to: Mapped[date | None]
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str] = mapped_column(sa.String(100), default="")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy.engine import Connection
 
-from gmrd.db import queries
+from gmrd.db import aliases, queries
 from gmrd.export.cells import write_table
 from gmrd.reference.ages import age_label
 from gmrd.reference.countries import country, is_known
@@ -23,15 +23,18 @@ COLUMNS = ["source_id", "source_title", "country_code", "country", "reference_da
 ORIGIN_NAMES = {0: "total", 2003: "other", 9999999: "unknown"}
 
 
-def _name(code: int) -> str:
+def _name(code: int, user_names: dict[int, str]) -> str:
+    """The area's name: the countries table's, else the first label of a user alias of the code."""
     if code in ORIGIN_NAMES:
         return ORIGIN_NAMES[code]
-    return country(code).name if is_known(code) else f"code {code}"
+    if is_known(code):
+        return country(code).name
+    return user_names.get(code, f"code {code}")
 
 
-def _shape(frame: pd.DataFrame) -> pd.DataFrame:
+def _shape(frame: pd.DataFrame, user_names: dict[int, str]) -> pd.DataFrame:
     codes = pd.unique(frame[["country_code", "origin_code"]].to_numpy().ravel())
-    names = {code: _name(int(code)) for code in codes}
+    names = {code: _name(int(code), user_names) for code in codes}
     hi = frame["age_hi"].astype("Int64")
     ages = [age_label(int(lo), None if pd.isna(h) else int(h)) for lo, h in zip(frame["age_lo"], hi)]
     return pd.DataFrame({
@@ -46,5 +49,6 @@ def _shape(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def export_tabulations(conn: Connection, out: Path, fmt: str) -> int:
-    chunks: Iterator[pd.DataFrame] = (_shape(c) for c in queries.tabulation_cells(conn))
+    user_names = aliases.area_names(conn)
+    chunks: Iterator[pd.DataFrame] = (_shape(c, user_names) for c in queries.tabulation_cells(conn))
     return write_table(chunks, out, fmt)

@@ -6,7 +6,6 @@ for the reference date, ages to half-open intervals, sexes, universes, source ty
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -16,13 +15,12 @@ import pandas as pd
 
 from gmrd.errors import InputError
 from gmrd.ingest.records import SOURCE_TYPES
+from gmrd.ingest.written_dates import parse_date
 from gmrd.reference.ages import parse_age
 from gmrd.reference.country_names import resolve_country, resolve_origin
 from gmrd.reference.sexes import parse_sex
 from gmrd.reference.universes import parse_universe
 
-_ISO_DAY = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
-_YEAR = re.compile(r"^\s*(\d{4})\s*$")
 
 
 def _map_unique(labels: pd.Series, rows: pd.Series, parse: Callable[[Any], Any], *, file: str,
@@ -43,19 +41,8 @@ def _map_unique(labels: pd.Series, rows: pd.Series, parse: Callable[[Any], Any],
     return labels.map(resolved)
 
 
-def _parse_date(text: str) -> tuple[date, str]:
-    if m := _ISO_DAY.match(text):
-        try:
-            return date(int(m[1]), int(m[2]), int(m[3])), "day"
-        except ValueError:
-            pass
-    elif m := _YEAR.match(text):
-        return date(int(m[1]), 7, 1), "year"
-    raise InputError(f"unparseable date {text!r}: use YYYY-MM-DD (or YYYY, flagged as imprecise)")
-
-
 def dates(labels: pd.Series, rows: pd.Series, *, file: str) -> pd.DataFrame:
-    parsed = _map_unique(labels, rows, _parse_date, file=file, field="reference_date")
+    parsed = _map_unique(labels, rows, parse_date, file=file, field="reference_date")
     return pd.DataFrame({"date": parsed.map(lambda p: p[0]), "precision": parsed.map(lambda p: p[1])})
 
 

@@ -1,5 +1,7 @@
 """Write one file's records to the database as ONE transaction: all of it, or nothing.
 
+Country names resolve with the users' aliases of the database (:mod:`gmrd.db.aliases`) first.
+
 The file's checksum makes a repeated import a no-op (also when two imports of it run at once:
 the unique checksum decides). Cells go in through the driver's bulk path (SQLite executemany,
 PostgreSQL COPY), so an import runs near the raw insert speed of the database.
@@ -23,6 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
+from gmrd.db import aliases
 from gmrd.db.bulk import bulk_insert
 from gmrd.db.engine import get_engine
 from gmrd.db.models import AuditEvent, Cell, ImportedFile, Source, Tabulation
@@ -30,6 +33,7 @@ from gmrd.errors import GmrdError, InputError, InputWarning
 from gmrd.ingest import limits
 from gmrd.ingest.detect import detect_reader
 from gmrd.ingest.records import COLUMNS
+from gmrd.reference.country_names import use_user_aliases
 
 SOURCE_KEY = ["country_code", "reference_date", "source_type", "universe", "source_title"]
 CELL_COLUMNS = ("tabulation_id", "sex", "age_lo", "age_hi", "origin_code", "value", "row",
@@ -113,6 +117,7 @@ def import_file(path: Path, *, url: str | None = None, actor: str = "cli",
             if conn.scalar(sa.select(ImportedFile.id).where(ImportedFile.checksum == checksum)):
                 report.skipped_duplicate = True
                 return report
+            use_user_aliases(aliases.load(conn))  # users' aliases first, as of now
             file_id = conn.scalar(sa.insert(ImportedFile).returning(ImportedFile.id), dict(
                 checksum=checksum, filename=path.name, size=size, format=reader.name, imported_by=actor))
             with warnings.catch_warnings(record=True) as caught:

@@ -3,6 +3,7 @@ another dimension (ages such as 0-4 … 75+ and Total, or countries of origin), 
 
 The layout, as statistical offices publish it (docs/import-formats.md has a full example)::
 
+    Foreign-born population, Ecuador 2010  <- a title line: the source title if there is no Title:
     Country: Ecuador                       <- metadata lines above the header ("Key: value" in
     Reference date: 2010-11-28                one cell, or "Key:" then the value in the next cell)
     Source type: census
@@ -15,7 +16,10 @@ The layout, as statistical offices publish it (docs/import-formats.md has a full
 Metadata may instead be columns of the header (``country``, ``reference_date``, ``source_type``,
 ``concept``, ``source_title``, ``citation``, ``note``), one value per row. A dimension that is neither
 a row nor a column dimension is the total, unless a metadata line fixes it ("Sex: female").
-``Unit: thousands`` multiplies values by 1000. Markers: blank, ``..``, ``x`` → no cell; a dash → 0.
+``Unit: thousands`` multiplies values by 1000. Headers such as "Male foreign-born" or "Foreign citizens,
+females" are sexes with their concept (:mod:`gmrd.ingest.wide_header`); dates may be written
+(:mod:`gmrd.ingest.written_dates`); all missing metadata is reported at once, with example lines made
+from the file's title and name. Markers: blank, ``..``, ``x`` → no cell; a dash → 0.
 Labels are resolved with the same rules as the canonical CSV (:mod:`gmrd.ingest.harmonize`).
 """
 
@@ -42,6 +46,7 @@ from gmrd.ingest.excel import (
     text,
 )
 from gmrd.ingest.records import COLUMNS
+from gmrd.ingest.wide_header import example_lines, sex_and_concept
 
 name = "wide_table"
 
@@ -66,8 +71,6 @@ METADATA: dict[str, frozenset[str]] = {
     "unit": frozenset({"unit", "units"}),
 }
 REQUIRED = ("country", "reference_date", "source_type", "concept")
-EXAMPLES = {"country": "Country: Ecuador", "reference_date": "Reference date: 2010-11-28",
-            "source_type": "Source type: census", "concept": "Concept: foreign-born"}
 UNITS = {"persons": 1.0, "person": 1.0, "number": 1.0, "numbers": 1.0, "thousands": 1000.0, "1000": 1000.0,
          "000": 1000.0, "'000": 1000.0}
 NOT_CATEGORIES = frozenset({"locid", "iso3", "year", "value", "code"})
@@ -174,18 +177,21 @@ def _table(grid: Grid) -> pd.DataFrame | None:
         if lo <= header_row <= hi:
             raise InputError(f"merged cells in header {coord}: unmerge them and repeat the label in each "
                              "cell", file=grid.file, row=header_row, field=coord)
-    meta, notes = _metadata(grid.rows[:h], grid.file)
+    meta, notes, titles = _metadata(grid.rows[:h], grid.file, grid.spreadsheet)
     dims, metas, cats = _classify(grid, h)
     cells, notes = _cells(grid, h, dims, metas, cats, notes)
     if cells.empty:
         raise InputError("no values below the header", file=grid.file, row=header_row)
-    return _resolve(grid, h, cells, dims, metas, cats, meta, notes)
+    return _resolve(grid, h, cells, dims, metas, cats, meta, notes, titles)
 
 
-def _metadata(rows: list[list[Any]], file: str) -> tuple[dict[str, tuple[str, int]], list[str]]:
-    """Metadata lines above the header: {key: (value, spreadsheet row)} and the notes."""
+def _metadata(rows: list[list[Any]], file: str,
+              spreadsheet: bool = False) -> tuple[dict[str, tuple[str, int]], list[str], list[str]]:
+    """Metadata lines above the header: {key: (value, spreadsheet row)}, the notes, and the title lines
+    (lines that are no "Key: value"; the first is the source title when no Title line is given)."""
     meta: dict[str, tuple[str, int]] = {}
     notes: list[str] = []
+    titles: list[str] = []
     for i, row in enumerate(rows):
         cells = [c for c in row if text(c)]
         if not cells:
@@ -193,11 +199,13 @@ def _metadata(rows: list[list[Any]], file: str) -> tuple[dict[str, tuple[str, in
         first = text(cells[0])
         if ":" in first and not first.endswith(":"):
             label, value = first.split(":", 1)
-            rest: Any = value.strip()
+            # an unquoted comma in a CSV line splits the value: "Census date: September 26, 2010"
+            rest: Any = value.strip() if spreadsheet else ", ".join([value.strip(), *map(text, cells[1:])])
         else:
             label, rest = first, cells[1] if len(cells) > 1 else ""
         key = _lookup(METADATA, label) or _lookup(DIMENSIONS, label)
         if key is None or (key in DIMENSIONS and ":" not in first):
+            titles.append(", ".join(text(c) for c in cells))
             continue  # a title line or an unknown key
         value = rest.isoformat()[:10] if isinstance(rest, (dt.date, dt.datetime)) else text(rest)
         if isinstance(rest, float) and rest == int(rest):
@@ -206,7 +214,7 @@ def _metadata(rows: list[list[Any]], file: str) -> tuple[dict[str, tuple[str, in
             notes.append(value)
         elif value:
             meta[key] = (value, i + 1)
-    return meta, notes
+    return meta, notes, titles
 
 
 def _classify(grid: Grid, h: int) -> tuple[list[tuple[int, str]], list[tuple[int, str]],
@@ -313,24 +321,51 @@ def _parses(parse: Any, label: str, row: int, file: str) -> bool:
     return True
 
 
+def _headers_with_concept(cells: pd.DataFrame, dims: list[tuple[int, str]], cats: list[tuple[int, str]],
+                          meta: dict[str, tuple[str, int]]) -> list[tuple[int, str]] | None:
+    """Category headers that name a sex and a concept ("Male foreign-born", "Foreign citizens,
+    females"): the columns are then sexes, and each column's concept fills its cells' concept where the
+    row gives none (a "Total" column takes the one concept of the others). Returns the category columns
+    with their sex labels, or None when no header names a concept or the sexes are rows."""
+    parts = {j: sex_and_concept(label) for j, label in cats}
+    if not any(parts.values()):
+        return None
+    plain = [label for j, label in cats if parts[j] is None]
+    if any(_key(label) not in TOTAL_WORDS for label in plain):
+        return None  # e.g. origins beside a "Foreign-born" total column: ordinary categories
+    if "sex" in {d for _, d in dims} or "sex" in meta:
+        return None  # sexes are the rows (or fixed): "Total foreign-born" is then an ordinary total
+    concepts = {p[1] for p in parts.values() if p}
+    only = next(iter(concepts)) if len(concepts) == 1 else ""  # "" → the Concept line above
+    column_concept = cells["col"].map({j: p[1] if p else only for j, p in parts.items()})
+    if "meta_concept" in cells:  # a concept column's value wins, as over a line above
+        cells["meta_concept"] = cells["meta_concept"].where(cells["meta_concept"] != "", column_concept)
+    else:
+        cells["meta_concept"] = column_concept
+    return [(j, p[0] if p else label) for (j, label), p in zip(cats, parts.values())]
+
+
 def _resolve(grid: Grid, h: int, cells: pd.DataFrame, dims: list[tuple[int, str]],
              metas: list[tuple[int, str]], cats: list[tuple[int, str]], meta: dict[str, tuple[str, int]],
-             notes: list[str]) -> pd.DataFrame:
+             notes: list[str], titles: list[str]) -> pd.DataFrame:
     file, header_row = grid.file, h + 1
     n = len(cells)
-    column_dim = _column_dimension(grid, h, dims, cats, meta)
+    header_labels = dict(cats)
+    split = _headers_with_concept(cells, dims, cats, meta)
+    if split is not None:
+        column_dim, cats = "sex", split
+        cells["category"] = cells["col"].map(dict(split))
+    else:
+        column_dim = _column_dimension(grid, h, dims, cats, meta)
     cells[column_dim] = cells["category"]
     label_rows: dict[str, pd.Series] = {}
+    _check_required(grid, h, cells, meta, titles)
 
     def given(key: str, default: str | None = None) -> pd.Series:
         """Per-cell label of a metadata key: its column where filled, else the line above."""
         above, above_row = meta.get(key, (default, header_row))
         values = cells[f"meta_{key}"] if f"meta_{key}" in cells else pd.Series([""] * n, index=cells.index)
         missing = values == ""
-        if missing.any() and above is None:
-            first = int(cells["row"][missing].iloc[0]) if f"meta_{key}" in cells else header_row
-            raise InputError(f"missing metadata '{key}': add a line '{EXAMPLES.get(key, key)}' above the "
-                             f"header or a '{key}' column", file=file, row=first, field=key)
         label_rows[key] = cells["row"].where(~missing, above_row)
         return values.where(~missing, above or "")
 
@@ -346,7 +381,7 @@ def _resolve(grid: Grid, h: int, cells: pd.DataFrame, dims: list[tuple[int, str]
     out["source_type"] = harmonize.source_types(labels["source_type"], label_rows["source_type"],
                                                 file=file).to_numpy()
     out["universe"] = harmonize.universes(labels["concept"], label_rows["concept"], file=file).to_numpy()
-    out["source_title"] = given("source_title", "").to_numpy()
+    out["source_title"] = given("source_title", titles[0] if titles else "").to_numpy()
     out["citation"] = given("citation", "").to_numpy()
     unit = given("unit", "persons").str.lower()
     bad_unit = ~unit.isin(list(UNITS))
@@ -374,10 +409,37 @@ def _resolve(grid: Grid, h: int, cells: pd.DataFrame, dims: list[tuple[int, str]
     for dim in DIMENSIONS:
         given_label = dim in cells or dim in meta
         out[f"{dim}_label"] = dimension_labels[dim].to_numpy() if given_label else ""
+    if split is not None:  # the file's own header ("Male foreign-born") is the sex label kept
+        out["sex_label"] = cells["col"].map(header_labels).to_numpy()
     table_note = " ".join(notes)
     row_note = cells["meta_note"] if "meta_note" in cells else pd.Series([""] * n, index=cells.index)
     out["note"] = [" ".join(p for p in (table_note, r) if p) for r in row_note]
     return out[list(COLUMNS)]
+
+
+def _check_required(grid: Grid, h: int, cells: pd.DataFrame, meta: dict[str, tuple[str, int]],
+                    titles: list[str]) -> None:
+    """Every required metadata key given (by a line above or a column filled on every row); all the
+    missing ones are reported at once, with example lines for this file."""
+    missing: list[str] = []
+    rows: list[int] = []
+    for key in REQUIRED:
+        if key in meta:
+            continue
+        column = cells.get(f"meta_{key}")
+        if column is None:
+            missing.append(key)
+            rows.append(h + 1)
+        elif (column == "").any():
+            missing.append(key)
+            rows.append(int(cells["row"][column == ""].iloc[0]))
+    if not missing:
+        return
+    names = ", ".join(k.replace("_", " ") for k in missing)
+    block = " | ".join(example_lines(missing, grid.file, titles))
+    raise InputError(f"missing metadata: {names}. Add these lines above the header row (or columns of the "
+                     f"same names), for example: {block}", file=grid.file, row=min(rows),
+                     field=", ".join(missing))
 
 
 def _check_column_labels(grid: Grid, h: int, cats: list[tuple[int, str]], dim: str, day: dt.date) -> None:

@@ -1,5 +1,8 @@
 """Country names, ISO codes and M49 numbers → codes of the countries table, by exact rules only.
 
+Before every rule below, the aliases users added (``gmrd aliases``; :mod:`gmrd.reference.user_aliases`,
+installed from the database by each import with :func:`use_user_aliases`) are consulted.
+
 Name sources, in order of authority (a name found in an earlier layer is never overridden by a later
 one; a name that two entries of the same layer claim is ambiguous and is an error):
 
@@ -49,6 +52,7 @@ from gmrd.errors import UnknownCountry
 from gmrd.reference.countries import Country, _by_code, countries
 from gmrd.reference.name_rules import REFUSED, WordReader
 from gmrd.reference.normalize import clean, key, repair_mojibake
+from gmrd.reference.user_aliases import UserAlias, UserAliasTable
 
 LANGUAGES = ("es", "fr", "pt", "pt_BR", "de", "it", "nl", "ja", "ru", "tr", "pl", "sv", "da", "nb_NO",
              "ca", "uk")
@@ -199,6 +203,14 @@ class CountryResolver:
                 self._m49.setdefault(c.m49, c.code)
         self._coco: list[tuple[re.Pattern[str], int]] | None = None
         self._cache: dict[tuple[str, dt.date | None], int] = {}
+        self._user = UserAliasTable((), country_key)
+
+    def use_user_aliases(self, aliases: Sequence[UserAlias]) -> None:
+        """Consult these user aliases (:mod:`gmrd.reference.user_aliases`) before every built-in rule,
+        replacing those installed before (an import installs the database's current ones)."""
+        if tuple(aliases) != self._user.aliases:
+            self._user = UserAliasTable(aliases, country_key)
+            self._cache.clear()
 
     # -- public -------------------------------------------------------------------------------
     def resolve(self, label: str | int, on: dt.date | None = None, *, file: str | None = None,
@@ -235,10 +247,30 @@ class CountryResolver:
     def resolve_origin(self, label: str | int, on: dt.date | None = None, *, file: str | None = None,
                        row: int | None = None, field: str | None = None) -> int:
         """Like :meth:`resolve`, also accepting total (0), other (2003) and unknown (9999999) labels."""
+        try:
+            user = self._user_code(label, on, origin=True)
+        except UnknownCountry as exc:
+            raise exc.located(file=file, row=row, field=field) from None
+        if user is not None:
+            return user
         special = origin_category(label)
         if special is not None:
             return special
         return self.resolve(label, on, file=file, row=row, field=field)
+
+    def _user_code(self, label: object, on: dt.date | None, *, origin: bool) -> int | None:
+        """The code a user alias gives ``label`` on ``on``, or None; codes outside the countries table
+        only for origins."""
+        if not len(self._user) or not isinstance(label, str):
+            return None
+        code, clash = self._user.match(label, on)
+        if clash:
+            raise UnknownCountry(f"ambiguous country name {label!r}: user aliases give the codes "
+                                 f"{', '.join(map(str, sorted(clash)))}", label=label)
+        if code is not None and not origin and code not in _by_code():
+            raise UnknownCountry(f"{label!r} is a user alias of code {code}, which is not in the countries "
+                                 "table: such codes are accepted for origins only", label=label)
+        return code
 
     # -- rules ----------------------------------------------------------------------------------
     def _resolve(self, label: str | int, on: dt.date | None) -> int:
@@ -247,6 +279,9 @@ class CountryResolver:
             raise UnknownCountry(f"missing or invalid country: {label!r}")
         if isinstance(label, (int, np.integer, float, np.floating)):
             return self._number(label)
+        user = self._user_code(label, on, origin=False)
+        if user is not None:
+            return user
         text = clean(repair_mojibake(str(label)).replace("\u00b4", "'"))  # "People´s" → "People's"
         if re.fullmatch(r"\s*\d{1,9}(\.0+)?\s*", str(label), flags=re.ASCII):
             return self._number(float(text))
@@ -254,8 +289,8 @@ class CountryResolver:
             raise UnknownCountry("empty country name")
         code = self._name(text, depth=0)
         if code is None:
-            raise UnknownCountry(f"unknown country or area {str(label)!r}{self.suggestion(text)} (add it to "
-                                 "the aliases table or use an M49 code)")
+            raise UnknownCountry(f"unknown country or area {str(label)!r}{self.suggestion(text)} (add an "
+                                 "alias with 'gmrd aliases add' or use an M49 code)", label=str(label))
         return _dated(code, on)
 
     def suggestion(self, text: str) -> str:
@@ -469,10 +504,25 @@ def origin_category(label: object) -> int | None:
     return None
 
 
+_user_aliases: tuple[UserAlias, ...] = ()
+
+
 @cache
 def resolver() -> CountryResolver:
-    """The process-wide resolver (built on first use, about a second)."""
-    return CountryResolver()
+    """The process-wide resolver (built on first use, about a second), with the users' aliases
+    of :func:`use_user_aliases`."""
+    built = CountryResolver()
+    built.use_user_aliases(_user_aliases)
+    return built
+
+
+def use_user_aliases(aliases: Sequence[UserAlias]) -> None:
+    """Install the users' aliases (consulted before every built-in rule) in the process-wide resolver,
+    now or when it is built (an import installs those of its database)."""
+    global _user_aliases
+    _user_aliases = tuple(aliases)
+    if resolver.cache_info().currsize:
+        resolver().use_user_aliases(_user_aliases)
 
 
 def resolve_country(label: str | int, on: dt.date | None = None, *, file: str | None = None,

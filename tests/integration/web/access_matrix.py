@@ -43,6 +43,9 @@ CASES = [
     Case("GET", "/revisions", "/revisions", PAGE),
     Case("GET", "/upload", "/upload", CURATOR_PAGE),
     Case("POST", "/upload", "/upload", {"anon": "login", "partner": 403, "curator": 200, "admin": 200}, upload=True),
+    Case("POST", "/upload/alias", "/upload/alias",
+         {"anon": "login", "partner": 403, "curator": 200, "admin": 200},
+         data={"label": "Haute Volta", "code": "854", "reason": "matrix test"}),
     Case("GET", "/survey", "/survey", CURATOR_PAGE),
     # the upload is a tabulation CSV, not survey data: a curator gets past the checks to the 400 that names it
     Case("POST", "/survey", "/survey", {"anon": "login", "partner": 403, "curator": 400, "admin": 400}, upload=True,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import sqlalchemy as sa
 from webdata import csrf_of, login
@@ -129,6 +130,31 @@ def test_upload_import_and_verification_report(client, web_db):
     assert failed.status_code == 400 and "nothing was stored" in failed.text and "row 2" in failed.text
     with get_engine(web_db[0]).connect() as conn:
         assert conn.scalar(sa.select(sa.func.count()).select_from(Source)) == 4
+
+
+def test_upload_unknown_country_offers_an_alias(client, web_db):
+    """Issue 12, point 5: the unknown-country error carries a form that adds the alias (curator, CSRF,
+    audited); the same file then imports."""
+    login(client, "carl")
+    csrf = csrf_of(client.get("/upload").text)
+    table = ("country,reference_date,source_type,concept,sex,age,origin,value,source_title\n"
+             "Peru,2017-10-22,census,foreign_born,Total,Total,Haute Volta,12,Censo 2017 B\n").encode()
+    failed = client.post("/upload", data={"csrf": csrf}, files={"file": ("peru.csv", table, "text/csv")})
+    assert failed.status_code == 400 and "unknown country or area 'Haute Volta'" in unescape(failed.text)
+    assert 'action="/upload/alias"' in failed.text and 'name="label" value="Haute Volta"' in failed.text
+    form = {"label": "Haute Volta", "code": "Burkina Faso", "reason": "Upper Volta before 1984"}
+    assert client.post("/upload/alias", data=form).status_code == 403  # no CSRF token
+    added = client.post("/upload/alias", data={"csrf": csrf, **form})
+    assert added.status_code == 200
+    assert "alias added: 'Haute Volta' → 854 (Burkina Faso)" in unescape(added.text)
+    bad = client.post("/upload/alias", data={"csrf": csrf, **form, "label": "Alto Volta", "reason": ""})
+    assert bad.status_code == 400 and "a reason is required" in bad.text
+    again = client.post("/upload", data={"csrf": csrf}, files={"file": ("peru.csv", table, "text/csv")})
+    assert again.status_code == 200 and "Import report" in again.text
+    with get_engine(web_db[0]).connect() as conn:
+        event = conn.execute(sa.text("select actor, reason from audit_events "
+                                     "where action = 'alias_add'")).one()
+    assert tuple(event) == ("carl", "Upper Volta before 1984")
 
 
 def test_admin_users_and_tokens(client, web_db):

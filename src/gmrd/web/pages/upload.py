@@ -6,15 +6,18 @@ import re
 import tempfile
 from pathlib import Path
 
-from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from gmrd.db import queries
-from gmrd.errors import GmrdError
+from gmrd.db import aliases, queries
+from gmrd.errors import GmrdError, InputError, UnknownCountry
 from gmrd.ingest.load import file_checksum, import_file
 from gmrd.web.auth import Principal
-from gmrd.web.deps import CSRF, curator
+from gmrd.ingest.written_dates import parse_date
+from gmrd.reference.country_names import resolve_origin
+from gmrd.reference.user_aliases import UserAlias
+from gmrd.web.deps import CSRF, curator, engine
 from gmrd.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -76,10 +79,13 @@ async def upload(request: Request, file: UploadFile = File(...), user: Principal
         await save_upload(file, path, limit)
         error = None
         report = None
+        alias_label = None
         try:
             report = await run_in_threadpool(import_file, path, url=request.app.state.database_url,
                                             actor=user.name)
             checksum = file_checksum(path)
+        except UnknownCountry as exc:
+            error, alias_label = str(exc), exc.label
         except GmrdError as exc:
             error = str(exc)
     findings = None
@@ -90,4 +96,38 @@ async def upload(request: Request, file: UploadFile = File(...), user: Principal
         except GmrdError as exc:
             error = f"imported, but verification failed: {exc}"
     return render(request, "upload.html", 200 if error is None else 400, report=report, error=error,
-                  findings=findings, verification=available)
+                  findings=findings, verification=available, alias_label=alias_label)
+
+
+def _alias(label: str, code: str, valid_from: str, valid_to: str) -> UserAlias:
+    """The alias of the upload page's form: ``code`` an M49 number or a name that resolves."""
+    text = code.strip()
+    number = int(text) if text.isdigit() else resolve_origin(text)
+    days = []
+    for name, value in (("valid from", valid_from), ("valid to", valid_to)):
+        if not value.strip():
+            days.append(None)
+            continue
+        day, precision = parse_date(value)
+        if precision != "day":
+            raise InputError(f"{name} {value!r} needs a day: write YYYY-MM-DD")
+        days.append(day)
+    return UserAlias(label, number, days[0], days[1])
+
+
+@router.post("/upload/alias", dependencies=[CSRF])
+def add_alias(request: Request, label: str = Form(..., max_length=200), code: str = Form(..., max_length=200),
+              reason: str = Form("", max_length=2000), valid_from: str = Form("", max_length=40),
+              valid_to: str = Form("", max_length=40), user: Principal = Depends(curator)) -> Response:
+    """Add the country alias offered beside an unknown-country error (audited like the CLI's)."""
+    try:
+        alias = _alias(label, code, valid_from, valid_to)
+        with engine(request).begin() as conn:
+            result = aliases.add_many(conn, [(None, alias)], reason=reason, actor=user.name)
+            name = aliases.area_name(alias.code, aliases.area_names(conn))
+    except GmrdError as exc:
+        return render(request, "upload.html", 400, report=None, error=f"alias not added: {exc}",
+                      verification=verification_runner() is not None, alias_label=label)
+    done = "added" if result.added else "already present"
+    return render(request, "upload.html", report=None, verification=verification_runner() is not None,
+                  alias_added=f"alias {done}: {alias.label!r} → {alias.code} ({name}); upload the file again")

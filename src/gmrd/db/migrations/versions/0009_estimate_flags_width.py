@@ -5,14 +5,14 @@ reach 68 characters ("extrapolated,refugees_added,foreign_citizens,age_imputed,s
 PostgreSQL refused in a VARCHAR(40). SQLite does not enforce the length: only PostgreSQL is altered.
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-06 06:10:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0009'
-down_revision = '0007'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
