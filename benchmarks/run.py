@@ -19,6 +19,7 @@ BENCHMARKS = (
     "graduation_groupings",
     "estimate_un_reproduction",
     "estimate_intervals",
+    "children_world",
     "estimate_speed",
     "survey_speed",
     "web_latency",
