@@ -18,10 +18,10 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('sources') as batch:
-        batch.add_column(sa.Column('counts_refugees', sa.Boolean(), nullable=True))
+    op.add_column('sources', sa.Column('counts_refugees', sa.Boolean(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('sources') as batch:
-        batch.drop_column('counts_refugees')
+    # plain ALTER TABLE … DROP COLUMN (SQLite ≥ 3.35 has it): a batch copy of sources would drop the
+    # data-version triggers of migration 0005 with the old table
+    op.execute(sa.text('ALTER TABLE sources DROP COLUMN counts_refugees'))
