@@ -109,6 +109,24 @@ PLANS: tuple[TablePlan, ...] = (
     TablePlan("philippines_2010", 608, "Philippines", date(2010, 5, 1), "census", "foreign_citizens",
               "2010 Census of Population and Housing", "Philippine Statistics Authority, Manila, 2012",
               "age_sex", "wide_csv", grouping="five_year", rows="age"),
+    # the largest destinations of Northern America, Europe, Western Asia and Oceania, so that every region
+    # has age tables of its own and the regional age patterns of the imputed ages are not Latin America's
+    TablePlan("canada_2011", 124, "Canada", date(2011, 5, 10), "survey", "foreign_born",
+              "National Household Survey 2011", "Statistics Canada, Ottawa, 2013", "age_sex", "canonical"),
+    TablePlan("germany_2011", 276, "Germany", date(2011, 5, 9), "census", "foreign_born", "Zensus 2011",
+              "Statistische Ämter des Bundes und der Länder, Wiesbaden, 2013", "age_sex", "wide_csv",
+              grouping="ten_year", encoding="utf-8-sig"),
+    TablePlan("united_kingdom_2011", 826, "United Kingdom", date(2011, 3, 27), "census", "foreign_born",
+              "2011 Census", "Office for National Statistics, Newport, 2013", "age_sex", "wide_xlsx"),
+    TablePlan("russia_2010", 643, "Russian Federation", date(2010, 10, 14), "census", "foreign_born",
+              "All-Russian Population Census 2010", "Rosstat, Moscow, 2012", "age_sex", "canonical",
+              grouping="broad"),
+    TablePlan("saudi_arabia_2010", 682, "Saudi Arabia", date(2010, 4, 28), "census", "foreign_citizens",
+              "General Population and Housing Census 2010", "General Authority for Statistics, Riyadh, 2011",
+              "age_sex", "wide_xlsx", grouping="ten_year"),
+    TablePlan("australia_2011", 36, "Australia", date(2011, 8, 9), "census", "foreign_born",
+              "2011 Census of Population and Housing", "Australian Bureau of Statistics, Canberra, 2012",
+              "age_sex", "canonical"),
 )
 
 DESTINATIONS: tuple[int, ...] = tuple(sorted({p.code for p in PLANS}))
