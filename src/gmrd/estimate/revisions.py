@@ -211,6 +211,34 @@ def _listed(items: list[str], keep: int = 3) -> str:
     return "; ".join(items[:keep]) + (f" (+{len(items) - keep} more)" if len(items) > keep else "")
 
 
+def manifest_summary(doc: Mapping[str, Any]) -> str:
+    """What a revision was made from, in words, for a table cell: ``"12 sources from 5 countries (censuses
+    1990-2011); years 1990-2020 every 5; trend exponential, extrapolation constant, ages mono; 80 %
+    prediction intervals; gmrd 0.1.0"``."""
+    inputs = doc.get("inputs", [])
+    countries = {i.get("country_code") for i in inputs}
+    dates = sorted(str(i.get("reference_date", ""))[:4] for i in inputs if i.get("reference_date"))
+    span = f" (data {dates[0]}-{dates[-1]})" if dates else ""
+    parts = [f"{len(inputs):,} source{'' if len(inputs) == 1 else 's'} from {len(countries):,} "
+             f"countr{'y' if len(countries) == 1 else 'ies'}{span}"]
+    params = doc.get("parameters", {})
+    years = [int(y) for y in params.get("years", [])]
+    if years:
+        step = f" every {years[1] - years[0]}" if len(years) > 1 else ""
+        parts.append(f"years {years[0]}-{years[-1]}{step}")
+    labels = (("form", "trend"), ("extrapolation", "extrapolation"), ("graduation", "ages"))
+    method = [f"{label} {params[key]}" for key, label in labels if key in params]
+    if method:
+        parts.append(", ".join(method))
+    intervals = doc.get("intervals")
+    has_kind = isinstance(intervals, Mapping) and intervals.get("kind")
+    parts.append(str(intervals["kind"]) if has_kind else "no intervals")  # type: ignore[index]
+    version = doc.get("software", {}).get("version")
+    if version:
+        parts.append(f"gmrd {version}")
+    return "; ".join(parts)
+
+
 def area_label(code: int) -> str:
     """``Western Europe (926)``: the area's name and code (the code alone when unknown)."""
     from gmrd.errors import UnknownCountry
