@@ -142,3 +142,39 @@ def test_curator_analyses_a_survey(server, browser, webdata, tmp_path):
     assert "Children left behind" in saved.read_text(encoding="utf-8")
     assert problems == [], problems
     context.close()
+
+
+#: every text label plotly drew (ticks, legend, titles) that reaches outside its chart's box
+CUT_LABELS = """() => Array.from(document.querySelectorAll('div.plot')).flatMap(el => {
+  const box = el.getBoundingClientRect();
+  return Array.from(el.querySelectorAll('svg text')).filter(t => (t.textContent || '').trim()).filter(t => {
+    const r = t.getBoundingClientRect();
+    return r.width > 0 && (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1
+                           || r.bottom > box.bottom + 1);
+  }).map(t => el.id + ': ' + t.textContent);
+})"""
+
+
+def test_admin_pages_at_1400_px(server, browser, webdata):
+    """Issue 12, point 9: the admin navigation fits on one line at 1400 px; chart labels are whole (inside
+    their chart) and the pyramid's ticks are compact (73.3k, not 73,299)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.goto(server + "/login")
+    page.fill("#name", "ada")
+    page.fill("#password", webdata.PASSWORDS["ada"])
+    page.click("button[type=submit]")
+    page.wait_for_url(server + "/")
+    tops = page.evaluate("() => Array.from(document.querySelectorAll('header nav a'))"
+                         ".map(a => Math.round(a.getBoundingClientRect().top))")
+    assert len(tops) >= 11 and len(set(tops)) == 1, tops
+    for path in ("/", "/countries/904", "/countries/218", "/estimates?area=904&area=170"):
+        page.goto(server + path)
+        charts_drawn(page)
+        assert page.evaluate(CUT_LABELS) == [], path
+    page.goto(server + "/countries/218")
+    charts_drawn(page)
+    ticks = page.evaluate("() => Array.from(document.querySelectorAll('#pyramid-chart .xtick text'))"
+                          ".map(t => t.textContent)")
+    assert ticks and all("," not in t for t in ticks), ticks
+    context.close()

@@ -6,20 +6,19 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from gmrd.commands.common import console, err_console, print_json, reporting_errors
-from gmrd.db import schema
-from gmrd.db.engine import get_engine
+from gmrd.commands.common import console, err_console, print_json, progress_bar, reporting_errors
 from gmrd.errors import GmrdError
-from gmrd.ingest.load import ImportReport, import_file
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
 
 
 def init() -> None:
     """Create the database, or upgrade it to the newest schema (Alembic)."""
+    from gmrd.db import schema
+    from gmrd.db.engine import get_engine
+
     with reporting_errors():
         revision = schema.upgrade()
         err_console.print(f"database {get_engine().url.render_as_string()} at schema revision {revision}")
@@ -31,12 +30,13 @@ def import_(
     json: JsonOption = False,
 ) -> None:
     """Import files, each as one transaction; a file imported before is detected and skipped."""
-    reports: list[ImportReport] = []
+    from gmrd.db import schema
+    from gmrd.ingest.load import import_file
+
+    reports = []
     with reporting_errors():
         schema.upgrade()
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                      TextColumn("{task.completed:,} rows"), TimeElapsedColumn(),
-                      console=err_console, transient=True) as progress:
+        with progress_bar("rows") as progress:
             for path in files:
                 task = progress.add_task(f"importing {path.name}", total=None)
                 reports.append(import_file(path, on_rows=lambda n, t=task: progress.advance(t, n)))
@@ -58,6 +58,8 @@ def export(
     revision: Annotated[str | None, typer.Option(help="Estimates revision (default: newest).")] = None,
 ) -> None:
     """Export tabulations (codes beside the original labels) or estimates."""
+    from gmrd.db.engine import get_engine
+
     with reporting_errors():
         with get_engine().connect() as conn:
             if what == "tabulations":

@@ -7,14 +7,11 @@ import shutil
 from pathlib import Path
 from typing import Annotated
 
-import sqlalchemy as sa
 import typer
 from rich.table import Table
 
 from gmrd.commands.common import console, err_console, reporting_errors
 from gmrd.config import DEFAULT_DB_FILE, settings
-from gmrd.db import queries, schema
-from gmrd.db.engine import engine_for, get_engine
 from gmrd.errors import GmrdError
 
 DEMO_FILES = Path("var") / "demo-files"
@@ -23,6 +20,9 @@ DEMO_USERS = (("admin", "admin"), ("curator", "curator"), ("partner", "partner")
 
 def _fresh_database() -> None:
     """The default SQLite file is rebuilt; any other database must be empty."""
+    from gmrd.db import queries, schema
+    from gmrd.db.engine import engine_for, get_engine
+
     url = settings().database_url
     if url == f"sqlite:///{DEFAULT_DB_FILE}":
         engine_for(url).dispose()
@@ -37,6 +37,10 @@ def _fresh_database() -> None:
 
 def build_demo(seed: int = 2020) -> dict[str, object]:
     """Generate the demo tables, import, verify, accept the clean sources, estimate, create users."""
+    import sqlalchemy as sa
+
+    from gmrd.db import queries
+    from gmrd.db.engine import get_engine
     from gmrd.demo.generate import generate_demo_files
     from gmrd.estimate.pipeline import Params
     from gmrd.estimate.run import run_estimate

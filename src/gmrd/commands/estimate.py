@@ -7,10 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from gmrd.commands.common import console, err_console, print_json, reporting_errors
-from gmrd.db import schema
-from gmrd.estimate.dates import parse_years
-from gmrd.estimate.pipeline import Params
+from gmrd.commands.common import console, print_json, progress_bar, reporting_errors
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
 
@@ -29,6 +26,10 @@ def estimate(
 ) -> None:
     """Estimate migrant stocks by country, region, sex and age from the accepted sources, or compare
     two revisions (--compare OLD NEW: the largest changes and their cause)."""
+    from gmrd.db import schema
+    from gmrd.estimate.dates import parse_years
+    from gmrd.estimate.pipeline import Params
+    from gmrd.estimate.revisions import area_label
     from gmrd.estimate.run import compare_revisions, run_estimate
 
     with reporting_errors():
@@ -41,12 +42,15 @@ def estimate(
                 return
             table = Table("area", "year", "old", "new", "change %", "cause", title="Largest changes")
             for r in changes.itertuples(index=False):
-                table.add_row(str(r.area_code), str(r.year), f"{r.old:,.0f}", f"{r.new:,.0f}",
+                table.add_row(area_label(int(r.area_code)), str(r.year), f"{r.old:,.0f}", f"{r.new:,.0f}",
                               f"{r.change_pct:+.1f}", r.cause)
             console.print(table)
             return
-        err_console.print("estimating …")
-        report = run_estimate(Params(years=tuple(parse_years(years)), intervals=intervals), revision)
+        with progress_bar("steps") as progress:
+            task = progress.add_task("estimating", total=None)
+            report = run_estimate(Params(years=tuple(parse_years(years)), intervals=intervals), revision,
+                                  on_step=lambda step: progress.update(task, advance=1,
+                                                                       description=f"estimating: {step}"))
     if json:
         print_json({"revision": report.revision, "areas": report.areas, "years": report.years,
                     "rows": report.rows, "intervals": report.intervals})

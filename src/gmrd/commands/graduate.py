@@ -6,16 +6,16 @@ import csv
 import math
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 import typer
 from rich.table import Table
 
 from gmrd.commands.common import console, err_console, print_json, reporting_errors
 from gmrd.errors import InputError
-from gmrd.estimate.ages import GraduationResult, to_five_year
-from gmrd.estimate.ages import graduate as graduate_counts
+
+if TYPE_CHECKING:
+    from gmrd.estimate.ages import GraduationResult
 
 COLUMNS = ("age_start", "age_width", "value")
 
@@ -104,7 +104,7 @@ def read_groups(path: Path) -> tuple[list[float], list[int], list[float | None]]
 
 
 def _label(start: int, width: float) -> str:
-    if np.isnan(width):
+    if math.isnan(width):
         return f"{start}+"
     return str(start) if width == 1 else f"{start}-{start + int(width) - 1}"
 
@@ -131,6 +131,9 @@ def graduate(
     """Split grouped counts into single years of age (or 5-year groups) by Sprague, Beers, Grabill, a
     monotone spline, PCLM or a uniform split. Sprague, Beers and Grabill need 5-year groups; mono, pclm and uniform
     take any widths."""
+    from gmrd.estimate.ages import graduate as graduate_counts
+    from gmrd.estimate.ages import to_five_year
+
     with reporting_errors():
         values, starts, widths = read_groups(file)
         try:

@@ -10,9 +10,6 @@ import typer
 
 from gmrd.commands.common import err_console, print_json, reporting_errors
 from gmrd.errors import InputError
-from gmrd.survey.analyze import analyze_path
-from gmrd.survey.estimators import DF_RULES
-from gmrd.survey.load_config import read_config
 
 
 def survey_analyze(
@@ -28,6 +25,10 @@ def survey_analyze(
 ) -> None:
     """Children left behind, their well-being by migrant status, remittances and scale reliability,
     design-based, with an HTML (and PDF) report."""
+    from gmrd.survey.analyze import analyze_path
+    from gmrd.survey.estimators import DF_RULES
+    from gmrd.survey.load_config import read_config
+
     with reporting_errors():
         if df not in DF_RULES:
             raise InputError(f"--df must be one of {', '.join(DF_RULES)}", field="df")

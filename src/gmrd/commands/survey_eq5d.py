@@ -8,7 +8,6 @@ import typer
 from rich.table import Table
 
 from gmrd.commands.common import console, print_json, reporting_errors
-from gmrd.survey.scoring.eq5d import eq5d_index, get_value_set
 
 
 def survey_eq5d(
@@ -18,6 +17,8 @@ def survey_eq5d(
     json: Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")] = False,
 ) -> None:
     """Index values of EQ-5D profiles under a published value set."""
+    from gmrd.survey.scoring.eq5d import eq5d_index, get_value_set
+
     with reporting_errors():
         chosen = get_value_set(value_set)
         index = eq5d_index(profiles, chosen.name)

@@ -5,18 +5,19 @@ from __future__ import annotations
 import math
 import warnings
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 from rich.table import Table
 
 from gmrd.commands.common import console, err_console, print_json, reporting_errors
 from gmrd.errors import DesignError, GmrdError, InputError
-from gmrd.survey.design import LONELY_PSU_CHOICES, SurveyDesign
-from gmrd.survey.estimators import (DF_RULE_TEXT, DF_RULES, CiMethod, DfRule, Estimate, by, mean, proportion,
-                                    total, with_df)
-from gmrd.survey.load_labels import code_key
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from gmrd.survey.design import SurveyDesign
+    from gmrd.survey.estimators import CiMethod, DfRule, Estimate
 
 READERS = {".csv": "csv", ".sav": "sav", ".zsav": "sav", ".dta": "dta"}
 
@@ -33,6 +34,7 @@ def read_survey_file(path: Path) -> pd.DataFrame:
     kind = _check_type(path)
     if not path.is_file():
         raise InputError("file not found", file=str(path))
+    import pandas as pd
     import pyreadstat
 
     try:
@@ -60,6 +62,8 @@ def _plain(value: Any) -> Any:
 
 def _labelled(domain: dict[str, Any], labels: dict[str, dict[Any, str]]) -> dict[str, str]:
     """The value label of each domain value whose variable has one in the file."""
+    from gmrd.survey.load_labels import code_key
+
     out: dict[str, str] = {}
     for variable, value in domain.items():
         by_code = {code_key(code): text for code, text in labels.get(variable, {}).items()}
@@ -71,6 +75,8 @@ def _labelled(domain: dict[str, Any], labels: dict[str, dict[Any, str]]) -> dict
 
 def _row(domain: dict[str, Any], est: Estimate, level: float, design: SurveyDesign, df_rule: DfRule,
          labels: dict[str, dict[Any, str]]) -> dict[str, Any]:
+    from gmrd.survey.estimators import with_df
+
     est = with_df(est, design, df_rule)
     low, high = est.ci(level)
     return {"domain": {k: _plain(v) for k, v in domain.items()}, "labels": _labelled(domain, labels),
@@ -85,6 +91,9 @@ def estimate_document(data: pd.DataFrame, *, statistic: str, variable: str, by_v
                       labels: dict[str, dict[Any, str]] | None = None) -> dict[str, Any]:
     """The ``survey estimate`` JSON document: ``{"statistic", "variable", "df_rule", "results": [...]}``;
     each result's ``labels`` gives the file's value label of its domain values ({} for CSV)."""
+    from gmrd.survey.design import SurveyDesign
+    from gmrd.survey.estimators import by, mean, proportion, total
+
     design = SurveyDesign.from_frame(data, weights=weight, strata=strata, clusters=clusters or [],
                                      fpc=fpc or [], lonely_psu=lonely_psu, nest=nest)  # type: ignore[arg-type]
     design.column(variable)
@@ -137,6 +146,9 @@ def survey_estimate(
     Missing values of VAR are left out as R's na.rm=TRUE; domains (--by) keep every PSU for the SE.
     Values of .sav/.dta files are shown with their value labels.
     """
+    from gmrd.survey.design import LONELY_PSU_CHOICES
+    from gmrd.survey.estimators import DF_RULE_TEXT, DF_RULES
+
     with reporting_errors():
         chosen = [(s, v) for s, v in (("mean", mean_var), ("total", total_var), ("prop", prop_var)) if v]
         if len(chosen) != 1:

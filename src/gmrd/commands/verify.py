@@ -8,13 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from gmrd.commands.common import console, err_console, print_json, reporting_errors
-from gmrd.db import schema
-from gmrd.db.engine import get_engine
+from gmrd.commands.common import console, err_console, print_json, progress_bar, reporting_errors
 from gmrd.errors import InputError
-from gmrd.verify import report, store
-from gmrd.verify import review as reviewing
-from gmrd.verify.run import verify as run_verify
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
 TOP_SOURCES = 20
@@ -27,10 +22,16 @@ def verify(
     json: JsonOption = False,
 ) -> None:
     """Run every check over all (or --source) sources and store the findings."""
+    from gmrd.db import schema
+    from gmrd.db.engine import get_engine
+    from gmrd.verify import report, store
+    from gmrd.verify.run import verify as run_verify
+
     with reporting_errors():
         schema.upgrade()
-        err_console.print("verifying …")
-        result = run_verify(source_ids=source or None)
+        with progress_bar("cells") as progress:
+            task = progress.add_task("verifying", total=None)
+            result = run_verify(source_ids=source or None, on_chunk=lambda n: progress.advance(task, n))
         with get_engine().connect() as conn:
             stored = report.from_stored(store.open_findings(conn, source or None))
             sources = store.load_sources(conn, source or None)
@@ -46,6 +47,8 @@ def verify(
 
 
 def _print_tables(findings) -> None:  # type: ignore[no-untyped-def]
+    from gmrd.verify import report
+
     table = Table("check", "severity", "findings", "sources", title="Open findings by check")
     for r in report.counts_by_check(findings).itertuples():
         style = {"error": "bold red", "warning": "yellow"}.get(r.severity, "dim")
@@ -78,6 +81,9 @@ def review(
     """Curate: SOURCE_ID accept|reject --reason TEXT; accept-clean --reason TEXT [--include-conflicts];
     dismiss FINDING_ID --reason TEXT; SOURCE_ID refugees counted|not-counted|rule --reason TEXT (override
     of the refugee rule). The reviewer is GMRD_USER, else the operating-system user."""
+    from gmrd.db import schema
+    from gmrd.verify import review as reviewing
+
     with reporting_errors():
         schema.upgrade()
         if target == "accept-clean":

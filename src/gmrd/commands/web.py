@@ -11,10 +11,7 @@ from rich.table import Table
 
 from gmrd.commands.common import console, err_console, print_json, reporting_errors
 from gmrd.config import DEV_SECRET_KEY, settings
-from gmrd.db import queries, schema
-from gmrd.db.engine import get_engine
 from gmrd.errors import InputError
-from gmrd.web import auth
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
 
@@ -52,6 +49,9 @@ def serve(
     Refuses a host other than loopback unless GMRD_SECRET_KEY is set."""
     import uvicorn
 
+    from gmrd.db import schema
+    from gmrd.db.engine import get_engine
+
     with reporting_errors():
         check_secret_key(host)
         schema.upgrade()
@@ -67,6 +67,10 @@ def users_add(
                                                  help="Read the password from the first line of stdin.")] = False,
 ) -> None:
     """Create a user; the password comes from a prompt (or --password-stdin) and is stored Argon2-hashed."""
+    from gmrd.db import schema
+    from gmrd.db.engine import get_engine
+    from gmrd.web import auth
+
     with reporting_errors():
         auth.check_user_name(name)
         auth.check_role(role)
@@ -84,6 +88,9 @@ def users_add(
 
 def users_list(json: JsonOption = False) -> None:
     """List the users with their role and state."""
+    from gmrd.db import queries
+    from gmrd.db.engine import get_engine
+
     with reporting_errors(), get_engine().connect() as conn:
         rows = list(queries.users(conn))
     if json:
@@ -98,6 +105,9 @@ def users_list(json: JsonOption = False) -> None:
 
 def users_disable(name: Annotated[str, typer.Argument(help="User name.")]) -> None:
     """Disable a user: ends its sessions and revokes its API tokens."""
+    from gmrd.db.engine import get_engine
+    from gmrd.web import auth
+
     with reporting_errors():
         with get_engine().begin() as conn:
             auth.set_active(conn, name, False, actor="cli")
@@ -106,6 +116,9 @@ def users_disable(name: Annotated[str, typer.Argument(help="User name.")]) -> No
 
 def users_enable(name: Annotated[str, typer.Argument(help="User name.")]) -> None:
     """Enable a disabled user again (and clear its login delay)."""
+    from gmrd.db.engine import get_engine
+    from gmrd.web import auth
+
     with reporting_errors():
         with get_engine().begin() as conn:
             auth.set_active(conn, name, True, actor="cli")
@@ -118,6 +131,9 @@ def tokens_create(
     json: JsonOption = False,
 ) -> None:
     """Create an API bearer token for a user; it is printed once (stored only as a hash)."""
+    from gmrd.db.engine import get_engine
+    from gmrd.web import auth
+
     with reporting_errors(), get_engine().begin() as conn:
         token_id, token = auth.create_api_token(conn, name, label, actor="cli")
     if json:
@@ -129,10 +145,32 @@ def tokens_create(
 
 def tokens_revoke(token_id: Annotated[int, typer.Argument(help="Token id (see the admin page).")]) -> None:
     """Revoke an API token at once."""
+    from gmrd.db.engine import get_engine
+    from gmrd.web import auth
+
     with reporting_errors():
         with get_engine().begin() as conn:
             auth.revoke_api_token(conn, token_id, actor="cli")
         err_console.print(f"token {token_id} revoked")
+
+
+def tokens_list(json: JsonOption = False) -> None:
+    """List the API tokens, newest first: id, user, label, created, revoked (tokens are stored hashed:
+    the token itself cannot be shown again; the last use is not recorded)."""
+    from gmrd.db import queries
+    from gmrd.db.engine import get_engine
+
+    with reporting_errors(), get_engine().connect() as conn:
+        rows = queries.api_tokens(conn)
+    if json:
+        print_json({"tokens": [{"id": t.id, "user": t.name, "label": t.label, "created_at": t.created_at,
+                                "revoked_at": t.revoked_at} for t in rows]})
+        return
+    table = Table("id", "user", "label", "created", "revoked", title="API tokens")
+    for t in rows:
+        table.add_row(str(t.id), t.name, t.label, f"{t.created_at:%Y-%m-%d %H:%M}",
+                      f"{t.revoked_at:%Y-%m-%d %H:%M}" if t.revoked_at else "no")
+    console.print(table)
 
 
 users_app = typer.Typer(no_args_is_help=True, help="Users of the web database.")
@@ -142,4 +180,5 @@ users_app.command("disable")(users_disable)
 users_app.command("enable")(users_enable)
 tokens_app = typer.Typer(no_args_is_help=True, help="API tokens.")
 tokens_app.command("create")(tokens_create)
+tokens_app.command("list")(tokens_list)
 tokens_app.command("revoke")(tokens_revoke)

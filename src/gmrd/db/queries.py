@@ -434,9 +434,25 @@ def estimate_dimensions(conn: Connection, revision_id: int) -> dict[str, list]:
                                    .order_by(Estimate.area_code))),
         "years": list(conn.scalars(sa.select(Estimate.year).where(where).distinct().order_by(Estimate.year))),
         "ages": sorted((tuple(r) for r in conn.execute(
-            sa.select(Estimate.age_lo, Estimate.age_hi).where(where).distinct())),
-            key=lambda a: (a[0], 999 if a[1] is None else a[1])),
+            sa.select(Estimate.age_lo, Estimate.age_hi).where(where).distinct())), key=age_order),
     }
+
+
+def age_order(age: tuple[int, int | None]) -> tuple[int, int, int]:
+    """Sort key of age intervals ``[lo, hi)`` in age order: the groups by age (0-4, 5-9, 10-14, 15-17,
+    15-19, … 75+), then the child cohorts (0-17, 0-19), then the total.
+
+    Examples
+    --------
+    >>> sorted([(0, 18), (5, 10), (0, None), (0, 5), (15, 20), (15, 18)], key=age_order)
+    [(0, 5), (5, 10), (15, 18), (15, 20), (0, 18), (0, None)]
+    """
+    lo, hi = int(age[0]), age[1]
+    if hi is None:
+        return (2, 0, 0) if lo == 0 else (0, lo, 999)
+    if lo == 0 and int(hi) > 5:
+        return (1, int(hi), 0)
+    return (0, lo, int(hi))
 
 
 def filtered_cells(conn: Connection, f: TabulationFilter | None = None, *, source_id: int | None = None,

@@ -3,9 +3,9 @@
 A manifest records what a revision was made from: every accepted source (id, country, date,
 universe, title, the checksum of the imported file and of its cells as used), the parameters of
 :class:`gmrd.estimate.pipeline.Params`, the checksum of the shipped population table and the gmrd
-version. Comparing two manifests explains a change in a country's estimate: a data point added or
-removed for that country, else a parameter change (a method change), else nothing in the inputs
-(e.g. a change in the regional pattern borrowed by an imputed country).
+version. Comparing two manifests explains a change in an area's estimate (:func:`explain`): inputs
+added, removed or revised for that country, for the sub-region (region) an imputed country borrows from,
+or for an aggregate's members; and parameter changes (a method change).
 
 References
 ----------
@@ -18,7 +18,7 @@ References
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -97,33 +97,157 @@ def compare(old: pd.DataFrame, new: pd.DataFrame, old_manifest: Mapping[str, Any
         merged["change_pct"] = 100 * merged["change"] / merged["value_old"]
     merged = merged.reindex(merged["change"].abs().sort_values(ascending=False, kind="stable").index)
     merged = merged.head(top).reset_index(drop=True)
-    causes = explain(old_manifest, new_manifest)
-    merged["cause"] = [causes.get(int(a), causes.get(-1, "no change in inputs or parameters"))
-                       for a in merged["area_code"]]
+    causes = explain(old_manifest, new_manifest, [int(a) for a in merged["area_code"]])
+    merged["cause"] = [causes[int(a)] for a in merged["area_code"]]
     return merged.rename(columns={"value_old": "old", "value_new": "new"})
 
 
-def explain(old_manifest: Mapping[str, Any], new_manifest: Mapping[str, Any]) -> dict[int, str]:
-    """Cause by country code (-1: the cause for every other area, a method change or none)."""
+def input_changes(old_manifest: Mapping[str, Any], new_manifest: Mapping[str, Any]) -> dict[int, list[str]]:
+    """The inputs added, removed or revised (other cells) between two manifests, in words, by country code."""
     def by_key(m: Mapping[str, Any]) -> dict[tuple, dict[str, Any]]:
         return {(i["country_code"], i["reference_date"], i["universe"], i["title"]): i
                 for i in m.get("inputs", [])}
 
+    def words(verb: str, key: tuple) -> str:
+        return f"{verb} {key[3]} {key[1]}"
+
     before, after = by_key(old_manifest), by_key(new_manifest)
-    causes: dict[int, list[str]] = {}
+    out: dict[int, list[str]] = {}
     for key in sorted(set(after) - set(before), key=str):
-        causes.setdefault(int(key[0]), []).append(f"new data point: {key[3]} {key[1]}")
+        out.setdefault(int(key[0]), []).append(words("added", key))
     for key in sorted(set(before) - set(after), key=str):
-        causes.setdefault(int(key[0]), []).append(f"data point removed: {key[3]} {key[1]}")
+        out.setdefault(int(key[0]), []).append(words("removed", key))
     for key in sorted(set(before) & set(after), key=str):
         if before[key].get("cells_checksum") != after[key].get("cells_checksum"):
-            causes.setdefault(int(key[0]), []).append(f"data point revised: {key[3]} {key[1]}")
-    out = {code: "; ".join(items[:3]) + (f" (+{len(items) - 3} more)" if len(items) > 3 else "")
-           for code, items in causes.items()}
-    changed = _diff(old_manifest.get("parameters", {}), new_manifest.get("parameters", {}))
-    if changed:
-        out[-1] = "method change: " + ", ".join(changed)
+            out.setdefault(int(key[0]), []).append(words("revised", key))
     return out
+
+
+def method_changes(old_manifest: Mapping[str, Any], new_manifest: Mapping[str, Any]) -> list[str]:
+    """Parameters, population table and software version that differ between two manifests."""
+    out = _diff(old_manifest.get("parameters", {}), new_manifest.get("parameters", {}))
+    if old_manifest.get("population") != new_manifest.get("population"):
+        out.append("population table changed")
+    versions = [m.get("software", {}).get("version") for m in (old_manifest, new_manifest)]
+    if versions[0] != versions[1]:
+        out.append(f"gmrd {versions[0]} -> {versions[1]}")
+    return out
+
+
+def explain(old_manifest: Mapping[str, Any], new_manifest: Mapping[str, Any],
+            areas: Iterable[int]) -> dict[int, str]:
+    """The cause of each area's change between two revisions, in words.
+
+    A country's own inputs added, removed or revised; for a country without data of its own (imputed from
+    the median share of its sub-region, then region, then world [1]_), the changed inputs of the area it
+    borrows from; for an aggregate, the changed inputs of its member countries; then any change of
+    parameters, population table or software. Only when none of these differ: "no change in inputs or
+    parameters"; when inputs changed elsewhere only, they are named as such.
+    """
+    changes = input_changes(old_manifest, new_manifest)
+    method = method_changes(old_manifest, new_manifest)
+    with_data = {int(i["country_code"]) for m in (old_manifest, new_manifest) for i in m.get("inputs", [])}
+    out: dict[int, str] = {}
+    for area in areas:
+        parts = _input_cause(int(area), changes, with_data)
+        if method:
+            parts.append("method change: " + ", ".join(method))
+        if not parts:
+            parts = (["no change in its inputs, those it borrows from or the parameters; inputs changed "
+                      "elsewhere: " + _countries(changes, list(changes))]
+                     if changes else ["no change in inputs or parameters"])
+        out[int(area)] = "; ".join(parts)
+    return out
+
+
+def _input_cause(area: int, changes: Mapping[int, list[str]], with_data: set[int]) -> list[str]:
+    from gmrd.errors import UnknownCountry
+    from gmrd.reference.countries import country, members, regions_of
+
+    try:
+        known = country(area)
+        group = members(area) if known.is_aggregate else [area]
+    except UnknownCountry:
+        return []
+    if known.is_aggregate:
+        changed = [c for c in group if c in changes]
+        if not changed:
+            return []
+        return [f"inputs of {len(changed)} member {'country' if len(changed) == 1 else 'countries'} changed: "
+                + _countries(changes, changed)]
+    if area in changes:
+        return [f"{area_label(area)}: {_listed(changes[area])}"]
+    if area in with_data:
+        return []
+    regions = regions_of(area)
+    for level in ("subregion", "region"):
+        code = regions[level]
+        if code is None:
+            continue
+        peers = [c for c in members(code) if c != area and c in changes]
+        if peers:
+            where = "sub-region" if level == "subregion" else "region"
+            return [f"imputed from its {where} {area_label(code)}, "
+                    "whose inputs changed: " + _countries(changes, peers)]
+    if changes:
+        return ["imputed from the world's countries, whose inputs changed: "
+                + _countries(changes, list(changes))]
+    return []
+
+
+def _countries(changes: Mapping[int, list[str]], codes: list[int], keep: int = 4) -> str:
+    """``Germany (276): 3 added; Belgium (56): 2 added, 1 revised`` (the first ``keep`` countries)."""
+    def counted(items: list[str]) -> str:
+        verbs = [item.split(" ", 1)[0] for item in items]
+        return ", ".join(f"{verbs.count(v)} {v}" for v in dict.fromkeys(verbs))
+
+    shown = [f"{area_label(c)}: {counted(changes[c])}" for c in sorted(codes, key=area_label)[:keep]]
+    more = len(codes) - keep
+    rest = f" (+{more} more {'country' if more == 1 else 'countries'})" if more > 0 else ""
+    return "; ".join(shown) + rest
+
+
+def _listed(items: list[str], keep: int = 3) -> str:
+    return "; ".join(items[:keep]) + (f" (+{len(items) - keep} more)" if len(items) > keep else "")
+
+
+def manifest_summary(doc: Mapping[str, Any]) -> str:
+    """What a revision was made from, in words, for a table cell: ``"12 sources from 5 countries (censuses
+    1990-2011); years 1990-2020 every 5; trend exponential, extrapolation constant, ages mono; 80 %
+    prediction intervals; gmrd 0.1.0"``."""
+    inputs = doc.get("inputs", [])
+    countries = {i.get("country_code") for i in inputs}
+    dates = sorted(str(i.get("reference_date", ""))[:4] for i in inputs if i.get("reference_date"))
+    span = f" (data {dates[0]}-{dates[-1]})" if dates else ""
+    parts = [f"{len(inputs):,} source{'' if len(inputs) == 1 else 's'} from {len(countries):,} "
+             f"countr{'y' if len(countries) == 1 else 'ies'}{span}"]
+    params = doc.get("parameters", {})
+    years = [int(y) for y in params.get("years", [])]
+    if years:
+        step = f" every {years[1] - years[0]}" if len(years) > 1 else ""
+        parts.append(f"years {years[0]}-{years[-1]}{step}")
+    labels = (("form", "trend"), ("extrapolation", "extrapolation"), ("graduation", "ages"))
+    method = [f"{label} {params[key]}" for key, label in labels if key in params]
+    if method:
+        parts.append(", ".join(method))
+    intervals = doc.get("intervals")
+    has_kind = isinstance(intervals, Mapping) and intervals.get("kind")
+    parts.append(str(intervals["kind"]) if has_kind else "no intervals")  # type: ignore[index]
+    version = doc.get("software", {}).get("version")
+    if version:
+        parts.append(f"gmrd {version}")
+    return "; ".join(parts)
+
+
+def area_label(code: int) -> str:
+    """``Western Europe (926)``: the area's name and code (the code alone when unknown)."""
+    from gmrd.errors import UnknownCountry
+    from gmrd.reference.countries import country
+
+    try:
+        return f"{country(code).name} ({code})"
+    except UnknownCountry:
+        return str(code)
 
 
 def _diff(a: Mapping[str, Any], b: Mapping[str, Any], prefix: str = "") -> list[str]:

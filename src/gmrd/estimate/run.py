@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -53,9 +54,11 @@ def load_cells(url: str | None = None) -> pd.DataFrame:
         return queries.estimation_cells(conn, aggregate_origin_codes())
 
 
-def run_estimate(params: Params | None = None, name: str | None = None, url: str | None = None
-                 ) -> RunReport:
+def run_estimate(params: Params | None = None, name: str | None = None, url: str | None = None,
+                 on_step: Callable[[str], None] | None = None) -> RunReport:
     """Estimate from the accepted sources and store the revision ``name`` (default: ``rev-<UTC time>``).
+
+    ``on_step`` is called with the name of each step as it starts (for a progress bar).
 
     Raises
     ------
@@ -63,6 +66,8 @@ def run_estimate(params: Params | None = None, name: str | None = None, url: str
         when no source is accepted or the revision name is taken (nothing is written).
     """
     params = Params() if params is None else params
+    step = on_step or (lambda _name: None)
+    step("reading the accepted sources")
     engine = get_engine(url)
     with engine.connect() as conn:
         cells = queries.estimation_cells(conn, aggregate_origin_codes())
@@ -73,7 +78,9 @@ def run_estimate(params: Params | None = None, name: str | None = None, url: str
     name = name or f"rev-{dt.datetime.now(dt.UTC):%Y%m%d-%H%M%S}"
     if name in taken:
         raise InputError(f"revision {name!r} exists already: choose another name", field="--revision")
+    step("estimating and calibrating the intervals")
     out, calibration = estimate_with_calibration(cells, params)
+    step("writing the revision")
     doc = manifest(sources, cells, params.as_dict(), population_checksum(), __version__)
     doc["intervals"] = interval_manifest(params, calibration)
     store(out, name, doc, url)

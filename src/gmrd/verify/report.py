@@ -101,6 +101,23 @@ def series_svg(points: Iterable[dict[str, float]], flagged: set[float], width: i
             f'<text x="2" y="{pad - 8}" font-size="11">{v1:,.0f}</text></svg>')
 
 
+def _universe_words(code: int) -> str:
+    """``foreign-born``, ``foreign citizens``, ``refugees``: the population a source counts, in words."""
+    from gmrd.reference.universes import universe_name
+
+    return universe_name(code).replace("foreign_born", "foreign-born").replace("_", " ")
+
+
+def _area_name(code: int) -> str:
+    from gmrd.errors import UnknownCountry
+    from gmrd.reference.countries import country
+
+    try:
+        return country(code).name
+    except UnknownCountry:
+        return f"unknown area {code}"
+
+
 def render_html(findings: pd.DataFrame, sources: pd.DataFrame, points: pd.DataFrame | None = None,
                 title: str = "Verification report") -> str:
     """One section per source with findings; series findings get a chart of the country's series."""
@@ -126,6 +143,8 @@ def render_html(findings: pd.DataFrame, sources: pd.DataFrame, points: pd.DataFr
             chart = series_svg(series.get((int(s["country_code"]), int(s["universe"])), []), flagged)
         sections.append({"id": sid, "title": rows[0].get("source_title"),
                          "country": None if s is None else int(s["country_code"]),
+                         "country_name": None if s is None else _area_name(int(s["country_code"])),
+                         "universe_name": None if s is None else _universe_words(int(s["universe"])),
                          "date": None if s is None else s["reference_date"],
                          "universe": None if s is None else int(s["universe"]),
                          "status": None if s is None else s.get("status"), "findings": rows, "chart": chart})

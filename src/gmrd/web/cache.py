@@ -80,12 +80,13 @@ def manifest(conn: Connection, revision: sa.Row) -> dict:
     return _manifests.get(_key(conn, revision), lambda: queries.revision_manifest(conn, revision.id))
 
 
-def manifest_preview(conn: Connection, revision: sa.Row, chars: int = 200) -> str:
-    """The first ``chars`` characters of the manifest as JSON (for the revisions table)."""
-    import json
+def manifest_preview(conn: Connection, revision: sa.Row) -> str:
+    """What the revision was made from, in words (:func:`gmrd.estimate.revisions.manifest_summary`), for
+    the revisions table."""
+    from gmrd.estimate.revisions import manifest_summary
 
-    return _dimensions.get(("preview", chars, *_key(conn, revision)),
-                           lambda: json.dumps(manifest(conn, revision), default=str)[:chars])
+    return _dimensions.get(("preview", *_key(conn, revision)),
+                           lambda: manifest_summary(manifest(conn, revision)))
 
 
 def dimensions(conn: Connection, revision: sa.Row) -> dict[str, list]:

@@ -48,16 +48,46 @@ def series_with_band(lines: list[Line], title: str, y_title: str) -> dict[str, A
 def pyramid(ages: list[str], male: list[float], female: list[float], title: str) -> dict[str, Any]:
     """An age-sex pyramid: males to the left (drawn negative, labelled positive), females to the right."""
     top = max([abs(v) for v in male + female if not math.isnan(v)] or [1.0])
-    ticks = [-top, -top / 2, 0, top / 2, top]
+    ticks = nice_ticks(top)
     layout = _layout(title, "Migrants", "Age")
     layout.update(barmode="overlay", bargap=0.05)
-    layout["xaxis"].update(tickvals=ticks, ticktext=[f"{abs(t):,.0f}" for t in ticks])
+    layout["xaxis"].update(tickvals=ticks, ticktext=[compact(abs(t)) for t in ticks],
+                           range=[-top * 1.05, top * 1.05])
     return {"data": [
         {"y": ages, "x": [-v for v in male], "type": "bar", "orientation": "h", "name": "Male",
          "marker": {"color": COLOURS[0]}, "customdata": male, "hovertemplate": "%{y}: %{customdata:,.0f}"},
         {"y": ages, "x": female, "type": "bar", "orientation": "h", "name": "Female",
          "marker": {"color": COLOURS[1]}, "hovertemplate": "%{y}: %{x:,.0f}"},
     ], "layout": layout}
+
+
+def nice_ticks(top: float) -> list[float]:
+    """Symmetric ticks at a round step (1, 2 or 5 times a power of ten) up to ``top`` on both sides.
+
+    Examples
+    --------
+    >>> nice_ticks(19_319)
+    [-15000.0, -10000.0, -5000.0, 0.0, 5000.0, 10000.0, 15000.0]
+    """
+    raw = max(top, 1e-9) / 3
+    power = 10 ** math.floor(math.log10(raw))
+    step = max(m * power for m in (1, 2, 5) if m * power <= raw)
+    n = int(top // step)
+    return [float(k * step) for k in range(-n, n + 1)]
+
+
+def compact(value: float) -> str:
+    """A readable axis label: ``950``, ``73.3k``, ``1.5M``, ``2.1B`` (3 significant digits).
+
+    Examples
+    --------
+    >>> [compact(v) for v in (950, 73_299, 1_500_000, 15_000)]
+    ['950', '73.3k', '1.5M', '15k']
+    """
+    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= size:
+            return f"{value / size:.3g}{suffix}"
+    return f"{value:.3g}"
 
 
 def bars(names: list[str], groups: list[tuple[str, list[float]]], title: str, y_title: str) -> dict[str, Any]:

@@ -67,6 +67,16 @@ def area_choices() -> list[tuple[int, str, str]]:
     return sorted(aggregates, key=lambda r: (r[0] != WORLD, r[2] != "region", r[1])) + places
 
 
+KIND_WORDS = {"world": "World", "region": "Region", "subregion": "Sub-region", "sdg_region": "SDG region",
+              "sdg_part": "Part of an SDG region", "group": "Development or income group",
+              "country": "Country or area", "territory": "Territory", "historical": "Former state"}
+
+
+def kind_words(kind: str) -> str:
+    """``subregion`` → ``Sub-region``: the kind of an area as the pages name it."""
+    return KIND_WORDS.get(kind, kind.replace("_", " ").capitalize())
+
+
 def parse_age(text: str) -> tuple[int, int | None]:
     """``0-17`` → (0, 18), ``75+`` → (75, None), ``total`` → (0, None): the inverse of :func:`age_name`."""
     t = text.strip().lower()

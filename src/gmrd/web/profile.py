@@ -52,7 +52,8 @@ def build_profile(rows: Sequence[Any]) -> Profile:
     return profile
 
 
-SERIES_COLUMNS = ("series", "year", "sex", "value", "lower", "upper", "interval width", "how it was made")
+SERIES_COLUMNS = ("Series", "Year", "Sex", "Migrants", "Lower (80 % interval)", "Upper (80 % interval)",
+                  "Interval width", "How it was made")
 
 
 def series_rows(profile: Profile, area: int, shares: dict[tuple[int, int], float]

@@ -12,6 +12,7 @@ import pandas as pd
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
 
 from gmrd.export.provenance import INTERVAL, data_type_words
 from gmrd.web import labels
@@ -37,6 +38,25 @@ def _num(value: Any) -> str:
 
 env.filters["num"] = _num
 # one path segment of an address: every reserved character quoted, '/' included (Jinja's urlencode keeps it)
+
+
+def code_spans(text: Any) -> Markup:
+    """Text written with Markdown code spans (``Authorization: Bearer`` between backticks, as in the
+    OpenAPI descriptions) as HTML: escaped, each span in ``<code>``, no literal backtick left.
+
+    Examples
+    --------
+    >>> str(code_spans("Use `Authorization: Bearer <token>`."))
+    'Use <code>Authorization: Bearer &lt;token&gt;</code>.'
+    """
+    parts = str(text or "").split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick stays text
+        parts[-2:] = [parts[-2] + "`" + parts[-1]]
+    return Markup("".join(str(escape(p)) if i % 2 == 0 else f"<code>{escape(p)}</code>"
+                          for i, p in enumerate(parts)))
+
+
+env.filters["code_spans"] = code_spans
 env.filters["path_segment"] = lambda v: quote(str(v), safe="")
 env.filters["tojson_attr"] = lambda v: json.dumps(v, separators=(",", ":"), allow_nan=False, default=str)
 

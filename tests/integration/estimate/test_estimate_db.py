@@ -94,7 +94,7 @@ def test_estimate_export_compare(db_url: str, tmp_path: Path) -> None:
     assert cmp.exit_code == 0, cmp.output
     changes = json.loads(cmp.stdout)["changes"]
     france = [c for c in changes if c["area_code"] == 250]
-    assert france and "data point" in france[0]["cause"]
+    assert france and france[0]["cause"].startswith("France (250): added NSO census, revised")
 
     again = runner.invoke(_app(), ["estimate", "--revision", "r1"])
     assert again.exit_code == 1 and "exists already" in again.output

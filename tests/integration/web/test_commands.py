@@ -42,3 +42,26 @@ def test_users_and_tokens_commands(db_url):
     assert runner.invoke(app, ["users", "disable", "lena"]).exit_code == 0
     with get_engine(db_url).connect() as conn:
         assert conn.scalar(sa.select(User.active).where(User.name == "lena")) is False
+
+
+def test_tokens_list_shows_each_token_without_its_secret(db_url):
+    """`gmrd tokens list` (the real CLI): id, user, label, created, revoked; --json; never the token."""
+    from gmrd.cli import app as cli
+
+    runner = CliRunner()
+    assert runner.invoke(cli, ["users", "add", "ines", "--role", "partner", "--password-stdin"],
+                         input="partner-key-5521\n").exit_code == 0
+    first = json.loads(runner.invoke(cli, ["tokens", "create", "ines", "--label", "etl", "--json"]).stdout)
+    second = json.loads(runner.invoke(cli, ["tokens", "create", "ines", "--label", "nightly",
+                                            "--json"]).stdout)
+    assert runner.invoke(cli, ["tokens", "revoke", str(first["id"])]).exit_code == 0
+    listed = runner.invoke(cli, ["tokens", "list", "--json"])
+    assert listed.exit_code == 0, listed.output
+    rows = json.loads(listed.stdout)["tokens"]
+    assert [(t["id"], t["user"], t["label"], t["revoked_at"] is None) for t in rows] == [
+        (second["id"], "ines", "nightly", True), (first["id"], "ines", "etl", False)]
+    assert all(t["created_at"] for t in rows)
+    table = runner.invoke(cli, ["tokens", "list"], terminal_width=120)
+    assert table.exit_code == 0 and "nightly" in table.stdout and "ines" in table.stdout
+    assert first["token"] not in listed.stdout + table.stdout
+    assert second["token"] not in listed.stdout + table.stdout

@@ -81,7 +81,7 @@ def test_country_pages_and_list_show_type_of_data(client):
     world = client.get("/countries/900").text.split('id="how-made"', 1)[1].split("</dl>", 1)[0]
     assert "<strong>1 %</strong> of it is in countries without data" in world
     series = ecuador.split('id="series-data"', 1)[1].split("</table>", 1)[0]
-    assert "how it was made" in series and series.count("foreign-born") >= 9
+    assert "How it was made" in series and series.count("foreign-born") >= 9
     charts = _charts(ecuador)
     assert set(charts) == {"series-chart", "pyramid-chart"}
     assert all(_points(t) > 0 for spec in charts.values() for t in spec["data"])

@@ -11,7 +11,7 @@ from gmrd.errors import GmrdError
 from gmrd.web import auth
 from gmrd.web.auth import Principal
 from gmrd.web.deps import CSRF, admin, engine, read_conn
-from gmrd.web.downloads import rows_sdmx, table_response
+from gmrd.web.downloads import table_response
 from gmrd.web.filters import DbId, paging
 from gmrd.web.render import render
 from gmrd.web.tables import rows_table
@@ -32,7 +32,7 @@ def users(request: Request, format: str | None = None, user: Principal = Depends
           conn: Connection = Depends(read_conn)) -> Response:
     if format:
         frame = rows_table(list(queries.users(conn)), USER_COLUMNS)
-        return table_response("gmrd-users", format, lambda: frame, lambda: rows_sdmx(frame, "GMRD:USERS(1.0)", "id"))
+        return table_response("gmrd-users", format, lambda: frame)  # accounts, not statistics: no SDMX
     return _users_page(request, conn)
 
 
@@ -71,8 +71,7 @@ def tokens(request: Request, format: str | None = None, user: Principal = Depend
     rows = queries.api_tokens(conn)
     if format:
         frame = rows_table(rows, TOKEN_COLUMNS)
-        return table_response("gmrd-api-tokens", format, lambda: frame,
-                              lambda: rows_sdmx(frame, "GMRD:API_TOKENS(1.0)", "id"))
+        return table_response("gmrd-api-tokens", format, lambda: frame)
     return render(request, "admin_tokens.html", tokens=rows, users=list(queries.users(conn)),
                   new_token=None)
 
@@ -100,8 +99,7 @@ def audit_log(request: Request, actor: str | None = None, action: str | None = N
     if format:
         rows, _ = queries.audit_events(conn, actor=actor, action=action, limit=1_000_000)
         frame = rows_table(list(rows), AUDIT_COLUMNS)
-        return table_response("gmrd-audit", format, lambda: frame,
-                              lambda: rows_sdmx(frame, "GMRD:AUDIT_EVENTS(1.0)", "id"))
+        return table_response("gmrd-audit", format, lambda: frame)
     page, per_page, offset = paging(request, default=100)
     rows, total = queries.audit_events(conn, actor=actor, action=action, limit=per_page, offset=offset)
     return render(request, "admin_audit.html", events=list(rows), total=total, page=page,

@@ -10,13 +10,13 @@ from markupsafe import Markup, escape
 from sqlalchemy.engine import Connection
 
 from gmrd.db import queries
-from gmrd.reference.countries import is_known
+from gmrd.reference.countries import AGGREGATE_KINDS, is_known
 from gmrd.web import cache, charts
 from gmrd.web.auth import Principal
 from gmrd.web.deps import partner, read_conn
 from gmrd.web.downloads import estimates_sdmx, rows_sdmx, table_response
 from gmrd.web.filters import DbId
-from gmrd.web.labels import area_choices, area_name, concept_name, is_aggregate
+from gmrd.web.labels import area_choices, area_name, concept_name, is_aggregate, kind_words
 from gmrd.web.profile import SERIES_COLUMNS, Profile, build_profile, latest_total, series_rows
 from gmrd.web.provenance import Provenance
 from gmrd.web.render import env, render
@@ -30,16 +30,54 @@ SOURCE_COLUMNS = ["id", "title", "reference_date", "source_type", "concept", "st
 
 
 @router.get("/countries")
-def country_list(request: Request, user: Principal = Depends(partner),
+def country_list(request: Request, q: str | None = None, user: Principal = Depends(partner),
                  conn: Connection = Depends(read_conn)) -> Response:
     counts = queries.source_counts_by_country(conn)
     revision = cache.revision(conn)
     with_estimates = set(cache.dimensions(conn, revision)["areas"]) if revision else set()
     provenance = cache.provenance(conn, revision) if revision else Provenance()
-    areas = [(code, name, kind, counts.get(code, 0), code in with_estimates, provenance.types.get(code, ""),
-              provenance.share(code) if is_aggregate(code) else None)
-             for code, name, kind in area_choices() if counts.get(code) or code in with_estimates]
-    return render(request, "countries.html", areas=areas, revision=revision, latest=provenance.latest)
+    search = (q or "").strip()
+    areas = [(code, name, kind_words(kind), counts.get(code, 0), code in with_estimates,
+              provenance.types.get(code, ""), provenance.share(code) if is_aggregate(code) else None)
+             for code, name, kind in area_choices() if (counts.get(code) or code in with_estimates)
+             and _matches(search, code, name)]
+    return render(request, "countries.html", groups=group_by_region(areas), revision=revision,
+                  latest=provenance.latest, q=search, found=len(areas))
+
+
+def _matches(search: str, code: int, name: str) -> bool:
+    """An area matches a search by a part of its name (case and accents ignored) or by its M49 code."""
+    if not search:
+        return True
+    if search.isdigit():
+        return int(search) == code
+    return _fold(search) in _fold(name)
+
+
+def _fold(text: str) -> str:
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+
+
+def group_by_region(areas: list[tuple]) -> list[tuple[str, list[tuple]]]:
+    """The rows under headings: the world and regional aggregates first, then the countries and areas of
+    each geographic region (by name), then those without one."""
+    from gmrd.reference.countries import regions_of
+
+    aggregate_kinds = {kind_words(k) for k in AGGREGATE_KINDS}
+    groups: dict[str, list[tuple]] = {"World and regions": []}
+    by_region: dict[str, list[tuple]] = {}
+    for row in areas:
+        if row[2] in aggregate_kinds:
+            groups["World and regions"].append(row)
+            continue
+        region = regions_of(row[0])["region"]
+        by_region.setdefault(area_name(region) if region else "Other areas", []).append(row)
+    groups.update(sorted(((k, v) for k, v in by_region.items() if k != "Other areas"), key=lambda kv: kv[0]))
+    if "Other areas" in by_region:
+        groups["Other areas"] = by_region["Other areas"]
+    return [(title, rows) for title, rows in groups.items() if rows]
 
 
 @router.get("/countries/{code}")

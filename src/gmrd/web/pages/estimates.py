@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 
 from gmrd.db import queries
 from gmrd.db.engine import get_engine
+from gmrd.estimate.revisions import explain
 from gmrd.export.provenance import export_flags, whole_persons
 from gmrd.web import cache, charts
 from gmrd.web.auth import Principal
@@ -106,8 +107,10 @@ def compare_frame(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
 
 
 def compare_display(frame: pd.DataFrame, shares_a: dict[tuple[int, int], float],
-                    shares_b: dict[tuple[int, int], float]) -> pd.DataFrame:
-    """The comparison as the page shows it: interval widths and how each estimate was made in words."""
+                    shares_b: dict[tuple[int, int], float],
+                    causes: dict[int, str] | None = None) -> pd.DataFrame:
+    """The comparison as the page shows it: interval widths, how each estimate was made and, where the value
+    changed, why (``causes`` by area: :func:`gmrd.estimate.revisions.explain`) in words."""
     def words(side: str, shares: dict[tuple[int, int], float]) -> list[str]:
         return ["" if pd.isna(value) else how_made(int(code), f, shares.get((int(code), int(year))))
                 for code, year, value, f in zip(frame["area_code"], frame["year"], frame[f"value_{side}"],
@@ -121,7 +124,9 @@ def compare_display(frame: pd.DataFrame, shares_a: dict[tuple[int, int], float],
         "Area": frame["area_name"], "Year": frame["year"], "Sex": frame["sex"], "Age": frame["age"],
         "Value A": frame["value_a"], "Value B": frame["value_b"], "Difference (B − A)": frame["difference"],
         "Change %": frame["percent"], "Interval width A": widths("a"), "Interval width B": widths("b"),
-        "How A was made": words("a", shares_a), "How B was made": words("b", shares_b)})
+        "How A was made": words("a", shares_a), "How B was made": words("b", shares_b),
+        "Why it changed": [(causes or {}).get(int(code), "") if not pd.isna(d) and d != 0 else ""
+                           for code, d in zip(frame["area_code"], frame["difference"])]})
 
 
 @router.get("/revisions")
@@ -149,9 +154,11 @@ def revisions(request: Request, a: str | None = None, b: str | None = None, form
                                   lambda: rows_sdmx(frame.assign(revision_a=a, revision_b=b),
                                                     "GMRD:REVISION_CHANGE(1.0)", "difference"))
         page, per_page, offset = paging(request, default=200)
-        context.update(q=q, table=compare_display(frame.iloc[offset:offset + per_page],
-                                                  cache.provenance(conn, rev_a).shares,
-                                                  cache.provenance(conn, rev_b).shares),
+        shown = frame.iloc[offset:offset + per_page]
+        causes = explain(cache.manifest(conn, rev_a), cache.manifest(conn, rev_b),
+                         sorted({int(c) for c in shown["area_code"]}))
+        context.update(q=q, table=compare_display(shown, cache.provenance(conn, rev_a).shares,
+                                                  cache.provenance(conn, rev_b).shares, causes),
                        total=len(frame), page=page, per_page=per_page)
     elif format:
         raise HTTPException(404, "no revisions to compare yet")
