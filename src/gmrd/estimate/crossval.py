@@ -52,6 +52,8 @@ def candidate_grid(combines: Sequence[str] = ("nearest",),
                    refugee_shares: Sequence[float] = (0.05, 0.1, 0.25, 0.5, 1.0),
                    refugee_rules: Sequence[str] = ("none", "arrivals", "always"),
                    republished: Sequence[tuple[str, ...]] = ((), ("estimate",)),
+                   republished_shares: Sequence[float] = (float("inf"), 1.0, 0.5),
+                   imputes: Sequence[str] = ("median", "pooled"),
                    forms: Sequence[str] = ("exponential",)) -> dict[str, dict[str, object]]:
     """The declared candidates: name -> :func:`gmrd.estimate.pipeline.with_choice` changes.
 
@@ -64,17 +66,27 @@ def candidate_grid(combines: Sequence[str] = ("nearest",),
     refugees already (``republished``; not varied for the rule ``none``) and the interpolation
     ``forms``, in a fixed order (ties in the training loss go to the first).
     """
-    refugee = [(f"share {s:g}", RefugeeRules(rule="share", share=s, republished_types=r))
-               for s in refugee_shares for r in republished]
-    refugee += [(rule, RefugeeRules(rule=rule, republished_types=r)) for rule in refugee_rules
-                for r in (republished if rule != "none" else republished[:1])]
+    def variants(r: tuple[str, ...]) -> Sequence[float]:
+        return republished_shares if r else republished_shares[:1]
+
+    refugee = [(f"share {s:g}", RefugeeRules(rule="share", share=s, republished_types=r,
+                                             republished_share=q))
+               for s in refugee_shares for r in republished for q in variants(r)]
+    refugee += [(rule, RefugeeRules(rule=rule, republished_types=r, republished_share=q))
+                for rule in refugee_rules for r in (republished if rule != "none" else republished[:1])
+                for q in (variants(r) if rule != "none" else republished_shares[:1])]
     out: dict[str, dict[str, object]] = {}
-    for form, combine, extra, (rname, rules) in itertools.product(forms, combines, extrapolations,
-                                                                  refugee):
-        suffix = f" (not on {'/'.join(rules.republished_types)})" if rules.republished_types else ""
+    for form, impute, combine, extra, (rname, rules) in itertools.product(forms, imputes, combines,
+                                                                          extrapolations, refugee):
+        suffix = f" (not on {'/'.join(rules.republished_types)}" if rules.republished_types else ""
+        if suffix and np.isfinite(rules.republished_share):
+            suffix += f" unless refugees >= {rules.republished_share:g} x it"
+        suffix += ")" if suffix else ""
         prefix = f"{form}/" if len(forms) > 1 else ""
+        prefix += f"impute {impute}/" if len(imputes) > 1 else ""
         out[f"{prefix}{combine}/{extra}/refugees {rname}{suffix}"] = {
-            "form": form, "combine": combine, "extrapolation": extra, "refugees": rules}
+            "form": form, "impute": impute, "combine": combine, "extrapolation": extra,
+            "refugees": rules}
     return out
 
 

@@ -31,7 +31,8 @@ from gmrd.estimate.aggregate import aggregate
 from gmrd.estimate.calibration import TotalsRule, age_share_scores, calibration_scores, with_intervals
 from gmrd.estimate.children import OUTPUT_GROUPS, output_matrix
 from gmrd.estimate.graduation import METHODS, Method
-from gmrd.estimate.impute import impute_totals, published_areas, regional_pattern
+from gmrd.estimate.impute import (IMPUTE_SHARES, ImputeShare, impute_totals, published_areas,
+                                  regional_pattern)
 from gmrd.estimate.interpolate import EXTRAPOLATIONS, FORMS, Extrapolation, Form
 from gmrd.estimate.refugees import FLAG as REFUGEES_FLAG
 from gmrd.estimate.refugees import RefugeeRules, add_refugees, refugee_points
@@ -53,6 +54,7 @@ class Params:
     form: Form = "exponential"
     extrapolation: Extrapolation = "constant"
     min_span: float = 0.0
+    impute: ImputeShare = "pooled"
     graduation: Method = "mono"
     intervals: bool = True
     level: float = iv.LEVEL
@@ -63,6 +65,8 @@ class Params:
             raise InputError(f"unknown interpolation form {self.form!r}", field="form")
         if self.extrapolation not in EXTRAPOLATIONS:
             raise InputError(f"unknown extrapolation {self.extrapolation!r}", field="extrapolation")
+        if self.impute not in IMPUTE_SHARES:
+            raise InputError(f"unknown imputation share {self.impute!r}", field="impute")
         if self.graduation not in METHODS:
             raise InputError(f"unknown graduation method {self.graduation!r}", field="graduation")
         if not self.years:
@@ -117,7 +121,7 @@ def total_estimates(cells: pd.DataFrame, params: Params, memo: dict[object, obje
         memo[("refugees", params.refugees.universes)] = refugee_points(cells, params.refugees.universes)
     totals = add_refugees(totals, series, cells, params.refugees,
                           cast(pd.DataFrame, memo[("refugees", params.refugees.universes)]))
-    imputed = impute_totals(totals, areas, years)
+    imputed = impute_totals(totals, areas, years, share=params.impute)
     allt = pd.concat([totals.assign(flag=country_flags(totals, concept)),
                       imputed.assign(flag="imputed")], ignore_index=True)
     return allt[["country_code", "year", "value", "flag"]], series

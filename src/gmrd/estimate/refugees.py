@@ -75,6 +75,7 @@ class RefugeeRules:
     arrivals: bool = True
     universes: tuple[int, ...] = REFUGEE_UNIVERSES
     republished_types: tuple[str, ...] = ("estimate",)
+    republished_share: float = 0.5
 
     def __post_init__(self) -> None:
         if self.rule not in RULES:
@@ -82,6 +83,9 @@ class RefugeeRules:
                              field="refugees")
         if not self.share > 0:
             raise InputError("the refugee share threshold must be positive", field="refugee_share")
+        if not self.republished_share > 0:
+            raise InputError("the republished-type refugee threshold must be positive",
+                             field="republished_share")
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -216,7 +220,62 @@ def added_refugees(totals: pd.DataFrame, stock: pd.DataFrame, refugees: pd.DataF
     arrivals = np.where(later, np.maximum(now - at_last, 0.0), 0.0)
     use_arrivals = rules.arrivals and rules.rule != "none"
     extra = np.where(flag, now, arrivals if use_arrivals else 0.0)
-    return np.where(republished_nearest(totals, stock, rules.republished_types), 0.0, extra)
+    republished = republished_nearest(totals, stock, rules.republished_types)
+    excluded = republished & republished_excludes(totals, stock, refugees, rules)
+    extra = np.where(excluded, now, extra)
+    return np.where((republished & ~excluded) | (rules.rule == "none"), 0.0, extra)
+
+
+def republished_excludes(totals: pd.DataFrame, stock: pd.DataFrame, refugees: pd.DataFrame,
+                         rules: RefugeeRules) -> np.ndarray:
+    """Per row of ``totals``: whether the country's data point nearest to mid-year is one that
+    leaves the refugees out although of a ``republished_types`` type: the refugees at its date are
+    at least ``republished_share`` times its value (a republished stock that included them could
+    hardly be smaller than them; e.g. the World Bank's 1990 figures for Pakistan, Iran, Sudan,
+    Malawi exclude the refugees its 2020 figures include).
+
+    References
+    ----------
+    .. [1] UN DESA Population Division (2020), IMS 2020 Documentation, "Methodology" (type R).
+    .. [2] UNHCR (2021), Global Trends: Forced Displacement in 2020, "Methodology".
+
+    Examples
+    --------
+    >>> pts = pd.DataFrame({"country_code": [4, 4], "sex": 0, "t": [1990.5, 2020.5],
+    ...                     "value": [100.0, 300.0], "source_type": "estimate"})
+    >>> ref = pd.DataFrame({"country_code": [4, 4], "t": [1990.5, 2020.5], "value": [120.0, 100.0]})
+    >>> tot = pd.DataFrame({"country_code": [4, 4], "year": [1990, 2020]})
+    >>> republished_excludes(tot, pts, ref, RefugeeRules(republished_share=1.0)).tolist()
+    [True, False]
+    """
+    nearest, same = _nearest_point(totals, stock)
+    if nearest is None or not np.isfinite(rules.republished_share):
+        return np.zeros(len(totals), dtype=bool)
+    both = _sorted_points(stock)
+    value = both["value"].to_numpy(float)[nearest]
+    held = refugees_at(refugees, both["country_code"].to_numpy(np.int64)[nearest],
+                       both["t"].to_numpy(float)[nearest])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(value > 0, held / value, np.inf)
+    return same & (held > 0) & (ratio >= rules.republished_share)
+
+
+def _sorted_points(stock: pd.DataFrame) -> pd.DataFrame:
+    return stock[stock["sex"] == 0].sort_values(["country_code", "t"], kind="stable")
+
+
+def _nearest_point(totals: pd.DataFrame, stock: pd.DataFrame) -> tuple[np.ndarray | None, np.ndarray]:
+    """Index (into :func:`_sorted_points`) of each row's nearest data point of its country, and
+    whether the country has one (None where ``stock`` has no both-sexes point)."""
+    both = _sorted_points(stock)
+    if both.empty:
+        return None, np.zeros(len(totals), dtype=bool)
+    key = both["country_code"].to_numpy(np.int64) * 10_000.0 + both["t"].to_numpy(float)
+    target = totals["country_code"].to_numpy(np.int64) * 10_000.0 + mid_year(totals["year"].to_numpy())
+    pos = np.searchsorted(key, target)
+    lo, hi = np.clip(pos - 1, 0, len(key) - 1), np.clip(pos, 0, len(key) - 1)
+    nearest = np.where(np.abs(key[lo] - target) <= np.abs(key[hi] - target), lo, hi)
+    return nearest, np.abs(key[nearest] - target) < 5_000
 
 
 def republished_nearest(totals: pd.DataFrame, stock: pd.DataFrame, types: Sequence[str]) -> np.ndarray:
@@ -235,17 +294,10 @@ def republished_nearest(totals: pd.DataFrame, stock: pd.DataFrame, types: Sequen
     >>> republished_nearest(tot, pts, ("estimate",)).tolist()
     [False, True, False]
     """
-    both = stock[stock["sex"] == 0]
-    if "source_type" not in both.columns or both.empty or not types:
+    nearest, same = _nearest_point(totals, stock)
+    if "source_type" not in stock.columns or nearest is None or not types:
         return np.zeros(len(totals), dtype=bool)
-    both = both.sort_values(["country_code", "t"], kind="stable")
-    key = both["country_code"].to_numpy(np.int64) * 10_000.0 + both["t"].to_numpy(float)
-    target = totals["country_code"].to_numpy(np.int64) * 10_000.0 + mid_year(totals["year"].to_numpy())
-    pos = np.searchsorted(key, target)
-    lo, hi = np.clip(pos - 1, 0, len(key) - 1), np.clip(pos, 0, len(key) - 1)
-    nearest = np.where(np.abs(key[lo] - target) <= np.abs(key[hi] - target), lo, hi)
-    same = np.abs(key[nearest] - target) < 5_000
-    return same & both["source_type"].isin(list(types)).to_numpy()[nearest]
+    return same & _sorted_points(stock)["source_type"].isin(list(types)).to_numpy()[nearest]
 
 
 def add_refugees(totals: pd.DataFrame, stock: pd.DataFrame, cells: pd.DataFrame, rules: RefugeeRules,

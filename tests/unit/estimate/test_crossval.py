@@ -59,8 +59,9 @@ def cv(refdata: Path) -> tuple[crossval.CvResult, pd.DataFrame, dict[str, pd.Dat
     cells = accuracy.cells_from_un_long(raw)
     published = accuracy.published_totals(records)
     grid = crossval.candidate_grid(combines=("nearest",), extrapolations=("constant", "blend"),
-                                   refugee_shares=(0.1,), refugee_rules=("none", "always"),
-                                   republished=((), ("estimate",)))
+                                   refugee_shares=(), refugee_rules=("none", "always"),
+                                   republished=((), ("estimate",)),
+                                   republished_shares=(float("inf"), 0.5), imputes=("median", "pooled"))
     candidates = crossval.candidate_estimates(cells, grid, Params(years=YEARS))
     folds = crossval.assign_folds(published_areas()["code"].tolist(), K, SEED)
     result = crossval.cross_validate(candidates, published, folds, crossval.sdg_regions())
@@ -114,8 +115,12 @@ def test_sdg_regions_out_of_fold_against_ims_2020(cv) -> None:
 
 def test_the_declared_grid() -> None:
     grid = crossval.candidate_grid()
-    # 4 extrapolations x (5 thresholds + arrivals + always, each with/without "estimate"; + none)
-    assert len(grid) == 4 * (7 * 2 + 1)
+    # 2 imputation shares x 4 extrapolations x (5 thresholds + arrivals + always, each on every
+    # point, or not on "estimate" points unless their refugees are >= inf, 1 or 0.5 x their value;
+    # + none)
+    assert len(grid) == 2 * 4 * (7 * 4 + 1)
+    assert {c["impute"] for c in grid.values()} == {"median", "pooled"}
+    assert {c["refugees"].republished_share for c in grid.values()} == {float("inf"), 1.0, 0.5}
     assert all(c["combine"] == "nearest" for c in grid.values())  # median/max: captured by an outlier
     both = crossval.candidate_grid(forms=("exponential", "linear"))
     assert len(both) == 2 * len(grid) and {c["form"] for c in both.values()} == {"exponential", "linear"}
