@@ -282,7 +282,7 @@ def _held_out(memo: dict[object, object], params: Params) -> tuple[pd.DataFrame,
     """The held-out errors of the totals and of the imputed age patterns, from a run's ``memo``."""
     scores = calibration_scores(cast(pd.DataFrame, memo["series"]), cast(pd.DataFrame, memo["totals"]),
                                 totals_rule(params), params.years, cast(pd.DataFrame, memo["sources"]),
-                                params.selection.same_date)
+                                params.selection.same_date, params.impute)
     return scores, age_share_scores(cast(pd.DataFrame, memo["shares"]))
 
 
