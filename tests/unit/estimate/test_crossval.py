@@ -88,28 +88,34 @@ def _table(errors: pd.DataFrame) -> str:
 
 
 def test_world_total_out_of_fold_against_ims_2020(cv) -> None:
-    """Issue 11's goal is 2 % in every year; NOT met (measured: -2.0, -4.2, -0.9, 0.7, -2.6, -2.9,
-    -2.4 % in 1990 … 2020; docs/benchmarks.md). Pinned at what is met, so that it cannot get worse
-    unnoticed: within 5 % every year, within 3 % in all years but one."""
+    """Issue 11's goal is 2 % in every year; NOT met (this test's reduced grid: 2.5, -2.7, -0.3, 0.5,
+    -2.6, -3.1, -0.8 % in 1990 … 2020; the benchmark's full grid: docs/benchmarks.md). Pinned at
+    what is met, so that it cannot get worse unnoticed: within 3.5 % every year, within 3 % in all
+    years but one, within 2 % in three."""
     errors = cv[3]
     world = errors[errors["area_code"] == crossval.WORLD].set_index("year")["pct_error"]
     assert sorted(world.index) == list(YEARS)
-    assert (world.abs() < 5.0).all(), _table(errors)
+    assert (world.abs() < 3.5).all(), _table(errors)
     assert (world.abs() < 3.0).sum() >= len(YEARS) - 1, _table(errors)
+    assert (world.abs() < 2.0).sum() >= 3, _table(errors)
 
 
 def test_sdg_regions_out_of_fold_against_ims_2020(cv) -> None:
-    """Issue 11's goal is 5 % for every SDG region; NOT met: Sub-Saharan Africa (-17 % in
-    1990-1995), Northern Africa and Western Asia (-13 to -15 % in 1990-2005; UNRWA's Palestine
-    refugees are not in the inputs), Latin America (-13 to +13 %), Central and Southern Asia (+15 %
-    in 2000). Pinned at what is met: Australia and New Zealand within 5 %, Europe and Northern
-    America and Eastern and South-Eastern Asia within 6.5 %, every region within 20 %."""
+    """Issue 11's goal is 5 % for every SDG region; NOT met (this test's reduced grid): Latin
+    America (-13 to +18 %), Central and Southern Asia (+15 % in 2000), Northern Africa and Western
+    Asia (-9 to -14 % in 1990-2010; UNRWA's Palestine refugees are not in the inputs), Sub-Saharan
+    Africa (-12 % in 2015; -17 % in 1990-1995 before the refugees of republished points that leave
+    them out were added), Oceania (-8 %). Pinned at what is met: Australia and New Zealand within
+    5 %, Europe and Northern America and Eastern and South-Eastern Asia within 6.5 %, Sub-Saharan
+    Africa within 13 %, Northern Africa and Western Asia within 14 %, Oceania within 8.5 %, every
+    region within 20 %."""
     errors = cv[3]
     regions = errors[errors["area_code"].isin(crossval.SDG_REGIONS)]
     assert set(regions["area_code"]) == set(crossval.SDG_REGIONS)
     worst = regions.groupby("area_code")["pct_error"].agg(lambda e: e.abs().max())
     assert worst[927] < 5.0, _table(errors)
     assert worst[[1829, 1832]].max() < 6.5, _table(errors)
+    assert worst[947] < 13.0 and worst[1833] < 14.0 and worst[1835] < 8.5, _table(errors)
     assert worst.max() < 20.0, _table(errors)
 
 
