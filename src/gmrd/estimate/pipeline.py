@@ -35,7 +35,8 @@ from gmrd.estimate.impute import (IMPUTE_SHARES, ImputeShare, impute_totals, pub
                                   regional_pattern)
 from gmrd.estimate.interpolate import EXTRAPOLATIONS, FORMS, Extrapolation, Form
 from gmrd.estimate.refugees import FLAG as REFUGEES_FLAG
-from gmrd.estimate.refugees import RefugeeRules, add_refugees, refugee_points
+from gmrd.estimate.refugees import (RefugeeRules, add_refugees, curator_overrides, net_republished,
+                                    not_counted, refugee_points)
 from gmrd.estimate.selection import (CONCEPT_CODES, PER_DATE_RULES, SelectionRules, last_resort, one_per_date,
                                      preparation_key, prepare_points)
 from gmrd.estimate.structure import FINE_LABELS, age_share_points, male_share_points, shares_at
@@ -112,15 +113,20 @@ def total_estimates(cells: pd.DataFrame, params: Params, memo: dict[object, obje
         memo[key] = one_per_date(chosen, params.selection)
     series = cast(pd.DataFrame, memo[key])
     areas = published_areas()
-    totals = _totals(series, years, params)
-    totals = totals[totals["country_code"].isin(areas["code"])]
-    memo["series"], memo["totals"] = series, totals
-    memo["sources"] = last_resort(chosen[~chosen["source_type"].isin(params.selection.exclude_types)],
-                                  params.selection)
     if ("refugees", params.refugees.universes) not in memo:
         memo[("refugees", params.refugees.universes)] = refugee_points(cells, params.refugees.universes)
-    totals = add_refugees(totals, series, cells, params.refugees,
-                          cast(pd.DataFrame, memo[("refugees", params.refugees.universes)]))
+    refugees = cast(pd.DataFrame, memo[("refugees", params.refugees.universes)])
+    sources = last_resort(chosen[~chosen["source_type"].isin(params.selection.exclude_types)],
+                          params.selection)
+    points = series
+    if params.refugees.republished_net:  # republished points on the concept of the others
+        decided = not_counted(series, refugees, params.refugees, curator_overrides(cells))
+        points = net_republished(series, refugees, decided, params.refugees)
+        sources = net_republished(sources, refugees, decided, params.refugees)
+    totals = _totals(points, years, params)
+    totals = totals[totals["country_code"].isin(areas["code"])]
+    memo["series"], memo["totals"], memo["sources"] = points, totals, sources
+    totals = add_refugees(totals, series, cells, params.refugees, refugees)
     imputed = impute_totals(totals, areas, years, share=params.impute)
     allt = pd.concat([totals.assign(flag=country_flags(totals, concept)),
                       imputed.assign(flag="imputed")], ignore_index=True)

@@ -76,6 +76,7 @@ class RefugeeRules:
     universes: tuple[int, ...] = REFUGEE_UNIVERSES
     republished_types: tuple[str, ...] = ("estimate",)
     republished_share: float = 0.5
+    republished_net: bool = True
 
     def __post_init__(self) -> None:
         if self.rule not in RULES:
@@ -223,7 +224,48 @@ def added_refugees(totals: pd.DataFrame, stock: pd.DataFrame, refugees: pd.DataF
     republished = republished_nearest(totals, stock, rules.republished_types)
     excluded = republished & republished_excludes(totals, stock, refugees, rules)
     extra = np.where(excluded, now, extra)
-    return np.where((republished & ~excluded) | (rules.rule == "none"), 0.0, extra)
+    skip = republished & ~excluded
+    if rules.republished_net:  # their refugees were subtracted (net_republished): all are added back
+        skip &= ~flag
+    return np.where(skip | (rules.rule == "none"), 0.0, extra)
+
+
+def net_republished(points: pd.DataFrame, refugees: pd.DataFrame, decided: pd.Series,
+                    rules: RefugeeRules) -> pd.DataFrame:
+    """``points`` with the refugees subtracted from the both-sexes points of ``republished_types``
+    that include them, in the countries whose refugees are added in full (``decided``).
+
+    With ``republished_net``, such a point (refugees at its date below ``republished_share`` times
+    and below once its value) becomes the stock without refugees, as the census and register points
+    of the country are, so that the series is interpolated on one concept and the refugees of every
+    year are added on top (the UN's order: interpolate the stock without refugees, add UNHCR's
+    [1]_). Without it, ``points`` is returned unchanged.
+
+    References
+    ----------
+    .. [1] UN DESA Population Division (2020), IMS 2020 Documentation, "Methodology" (type R).
+    .. [2] UNHCR (2021), Global Trends: Forced Displacement in 2020, "Methodology".
+
+    Examples
+    --------
+    >>> pts = pd.DataFrame({"country_code": 4, "sex": 0, "t": [1990.5, 2000.5],
+    ...                     "value": [100.0, 300.0], "source_type": ["census", "estimate"]})
+    >>> ref = pd.DataFrame({"country_code": [4], "t": [1990.0], "value": [50.0]})
+    >>> rules = RefugeeRules(republished_share=1.0, republished_net=True)
+    >>> net_republished(pts, ref, pd.Series(True, index=[4]), rules)["value"].tolist()
+    [100.0, 250.0]
+    """
+    if not rules.republished_net or "source_type" not in points.columns or points.empty:
+        return points
+    codes = points["country_code"].to_numpy(np.int64)
+    held = refugees_at(refugees, codes, points["t"].to_numpy(float))
+    value = points["value"].to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(value > 0, held / value, np.inf)
+    net = ((points["sex"] == 0).to_numpy() & points["source_type"].isin(rules.republished_types).to_numpy()
+           & decided.reindex(codes).fillna(False).to_numpy(bool) & (held > 0)
+           & (ratio < min(rules.republished_share, 1.0)))
+    return points.assign(value=np.where(net, value - held, value))
 
 
 def republished_excludes(totals: pd.DataFrame, stock: pd.DataFrame, refugees: pd.DataFrame,
@@ -249,7 +291,7 @@ def republished_excludes(totals: pd.DataFrame, stock: pd.DataFrame, refugees: pd
     [True, False]
     """
     nearest, same = _nearest_point(totals, stock)
-    if nearest is None or not np.isfinite(rules.republished_share):
+    if nearest is None or not (np.isfinite(rules.republished_share) or rules.republished_net):
         return np.zeros(len(totals), dtype=bool)
     both = _sorted_points(stock)
     value = both["value"].to_numpy(float)[nearest]
@@ -257,7 +299,8 @@ def republished_excludes(totals: pd.DataFrame, stock: pd.DataFrame, refugees: pd
                        both["t"].to_numpy(float)[nearest])
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(value > 0, held / value, np.inf)
-    return same & (held > 0) & (ratio >= rules.republished_share)
+    threshold = min(rules.republished_share, 1.0) if rules.republished_net else rules.republished_share
+    return same & (held > 0) & (ratio >= threshold)
 
 
 def _sorted_points(stock: pd.DataFrame) -> pd.DataFrame:

@@ -12,7 +12,8 @@ import pytest
 from gmrd.errors import InputError
 from gmrd.estimate import accuracy
 from gmrd.estimate.pipeline import Params, total_estimates
-from gmrd.estimate.refugees import RefugeeRules, added_refugees, not_counted, refugee_points
+from gmrd.estimate.refugees import (RefugeeRules, added_refugees, net_republished, not_counted,
+                                    refugee_points)
 from gmrd.ingest import un_workbook
 
 STOCK = pd.DataFrame({"country_code": [1, 1, 2, 2], "sex": 0, "t": [2000.5, 2010.5, 2000.5, 2010.5],
@@ -54,21 +55,28 @@ def test_rules_are_checked() -> None:
 
 def test_a_republished_point_smaller_than_its_refugees_receives_them() -> None:
     """A republished (estimate) point with refugees >= ``republished_share`` times its value is taken
-    to leave them out (as the World Bank's 1990 figures for Pakistan do); one with fewer keeps none."""
+    to leave them out (as the World Bank's 1990 figures for Pakistan do); one with fewer keeps none,
+    or (``republished_net``, default) has them subtracted and every year gets them all."""
     stock = pd.DataFrame({"country_code": 3, "sex": 0, "t": [1990.5, 2020.5], "value": [100.0, 400.0],
                           "source_type": "estimate"})
     refugees = pd.DataFrame({"country_code": 3, "t": [1990.5, 2020.5], "value": [90.0, 150.0]})
     totals = pd.DataFrame({"country_code": 3, "year": [1990, 2020], "value": [100.0, 400.0]})
     decided = pd.Series(True, index=[3])
 
-    def extra(rules: RefugeeRules) -> list[float]:
+    def extra(**change: object) -> list[float]:
+        rules = RefugeeRules(**{"republished_net": False, **change})  # type: ignore[arg-type]
         return added_refugees(totals, stock, refugees, decided, rules).tolist()
 
-    assert extra(RefugeeRules(republished_share=float("inf"))) == [0.0, 0.0]  # never on estimates
-    assert extra(RefugeeRules(republished_share=0.5)) == [90.0, 0.0]  # 0.9 >= 0.5; 0.375 < 0.5
-    assert extra(RefugeeRules(republished_share=1.0)) == [0.0, 0.0]
-    assert extra(RefugeeRules(republished_types=())) == [90.0, 150.0]  # every point receives them
-    assert extra(RefugeeRules(rule="none", republished_share=0.5)) == [0.0, 0.0]
+    assert extra(republished_share=float("inf")) == [0.0, 0.0]  # never on estimates
+    assert extra(republished_share=0.5) == [90.0, 0.0]  # 0.9 >= 0.5; 0.375 < 0.5
+    assert extra(republished_share=1.0) == [0.0, 0.0]
+    assert extra(republished_types=()) == [90.0, 150.0]  # every point receives them
+    assert extra(rule="none", republished_share=0.5) == [0.0, 0.0]
+    # net: the 2020 point (0.375 < 0.5) loses its refugees, the 1990 one (0.9) keeps its value
+    net = RefugeeRules(republished_share=0.5, republished_net=True)
+    assert net_republished(stock, refugees, decided, net)["value"].tolist() == [100.0, 250.0]
+    assert extra(republished_share=0.5, republished_net=True) == [90.0, 150.0]
+    assert net_republished(stock, refugees, pd.Series(False, index=[3]), net).equals(stock)
 
 
 @pytest.fixture(scope="module")
