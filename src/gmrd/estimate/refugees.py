@@ -29,9 +29,13 @@ counted: all refugees are added). The refugee series is interpolated linearly be
 is zero before its first date and held after its last. Data points of ``republished_types``
 (for example ``estimate``: series such as the World Bank's that republish earlier UN figures,
 refugees included) neither decide the rule nor receive refugees: a year whose nearest data point is
-of such a type gets none (default ``estimate``). The defaults (``always``, not on ``estimate``
-points) are the rule the cross-validation of :mod:`gmrd.estimate.crossval` chose most often. Estimates with refugees added carry the flag
-``refugees_added``; the sex and age structure is the country's own (refugees are spread like the
+of such a type gets none (default ``estimate``) -- unless the refugees at its date are at least
+``republished_share`` times its value (then it is taken to leave them out), and, with
+``republished_net`` (default), a republished point that includes them has them subtracted
+(:func:`net_republished`) so that every year gets them all. The defaults (``always``; ``estimate``
+points net of their refugees unless these are at least half their value) are the rules the
+cross-validation of :mod:`gmrd.estimate.crossval` chose most often. Estimates with refugees added
+carry the flag ``refugees_added``; the sex and age structure is the country's own (refugees are spread like the
 counted migrants).
 
 References
