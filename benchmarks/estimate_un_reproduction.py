@@ -4,8 +4,9 @@
    ``gmrd review accept-clean``, ``gmrd estimate``, ``gmrd export estimates`` into a temporary
    SQLite database; the exported world and SDG-region totals (default rules) against IMS 2020.
 2. On the accepted cells read back from that database (``gmrd.estimate.run.load_cells``): 5-fold
-   cross-validation over the 235 countries and areas (fixed seed); every rule (combination at one
-   date, extrapolation, refugee rule and threshold) chosen on the training folds from the declared
+   cross-validation over the 235 countries and areas (fixed seed); every rule (imputation share,
+   extrapolation, refugee rule and threshold, refugees on republished points) chosen on the
+   training folds from the declared
    grid of :func:`gmrd.estimate.crossval.candidate_grid`, scored on the held-out fold: median
    absolute % error per year, inside/outside the data range, per IMS "Type of data" (scoring
    only), world and SDG regions. Baselines in the same run: "no refugees" (the same CV on the

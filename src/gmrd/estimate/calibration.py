@@ -21,7 +21,7 @@ import pandas as pd
 from gmrd.estimate import holdout as ho
 from gmrd.estimate import intervals as iv
 from gmrd.estimate.children import OUTPUT_GROUPS, output_matrix
-from gmrd.estimate.impute import impute_totals, published_areas, regional_pattern
+from gmrd.estimate.impute import ImputeShare, impute_totals, published_areas, regional_pattern
 from gmrd.estimate.population import population_at
 from gmrd.estimate.structure import FINE_LABELS
 
@@ -32,7 +32,8 @@ TotalsRule = Callable[[pd.DataFrame, Sequence[float]], pd.DataFrame]
 
 
 def calibration_scores(series: pd.DataFrame, totals: pd.DataFrame, rule: TotalsRule, years: Sequence[int],
-                       sources: pd.DataFrame | None = None, same_date: float = 0.25) -> pd.DataFrame:
+                       sources: pd.DataFrame | None = None, same_date: float = 0.25,
+                       impute_share: ImputeShare = "median") -> pd.DataFrame:
     """Out-of-sample |log errors| of the pipeline's own rules on the data points of ``series``.
 
     Leave one point out within each country's both-sexes series (``rule``: the pipeline's totals
@@ -44,7 +45,8 @@ def calibration_scores(series: pd.DataFrame, totals: pd.DataFrame, rule: TotalsR
     ``sources`` (``country_code, sex, t, value``: one row per source, as
     :func:`gmrd.estimate.selection.one_per_date` receives them) makes every source's value within
     ``same_date`` years of the left-out date a data point to be predicted, so the errors include
-    the disagreement of sources at one date; default: the combined points.
+    the disagreement of sources at one date; default: the combined points. ``impute_share`` is the
+    pipeline's imputation rule (``Params.impute``).
 
     References
     ----------
@@ -66,7 +68,7 @@ def calibration_scores(series: pd.DataFrame, totals: pd.DataFrame, rule: TotalsR
 
     def impute(left: pd.DataFrame) -> np.ndarray:
         codes = left["country_code"].unique()
-        rows = impute_totals(totals[~totals["country_code"].isin(codes)], areas, grid)
+        rows = impute_totals(totals[~totals["country_code"].isin(codes)], areas, grid, share=impute_share)
         rows = rows[rows["country_code"].isin(codes)]
         share = rows["value"].to_numpy(float) / population_at(rows["country_code"], rows["year"] + 0.5)
         table = pd.DataFrame({"code": rows["country_code"].to_numpy(),

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -52,6 +52,9 @@ def candidate_grid(combines: Sequence[str] = ("nearest",),
                    refugee_shares: Sequence[float] = (0.05, 0.1, 0.25, 0.5, 1.0),
                    refugee_rules: Sequence[str] = ("none", "arrivals", "always"),
                    republished: Sequence[tuple[str, ...]] = ((), ("estimate",)),
+                   republished_shares: Sequence[float] = (float("inf"), 1.0, 0.5),
+                   imputes: Sequence[str] = ("median", "pooled"),
+                   net: bool = True,
                    forms: Sequence[str] = ("exponential",)) -> dict[str, dict[str, object]]:
     """The declared candidates: name -> :func:`gmrd.estimate.pipeline.with_choice` changes.
 
@@ -61,20 +64,38 @@ def candidate_grid(combines: Sequence[str] = ("nearest",),
 
     Every combination of the combination rule at one date, the extrapolation rule, the refugee
     rule (``share`` at each threshold, plus ``refugee_rules``), the source types taken to include
-    refugees already (``republished``; not varied for the rule ``none``) and the interpolation
-    ``forms``, in a fixed order (ties in the training loss go to the first).
+    refugees already (``republished``; not varied for the rule ``none``) unless their refugees are
+    at least ``republished_shares`` times their value, the imputation share (``imputes``) and the
+    interpolation ``forms``, in a fixed order (ties in the training loss go to the first). With
+    ``net``, each ``always`` candidate with republished types also comes with those points net of
+    their refugees (:func:`gmrd.estimate.refugees.net_republished`).
     """
-    refugee = [(f"share {s:g}", RefugeeRules(rule="share", share=s, republished_types=r))
-               for s in refugee_shares for r in republished]
-    refugee += [(rule, RefugeeRules(rule=rule, republished_types=r)) for rule in refugee_rules
-                for r in (republished if rule != "none" else republished[:1])]
+    def variants(r: tuple[str, ...]) -> Sequence[float]:
+        return republished_shares if r else republished_shares[:1]
+
+    refugee = [(f"share {s:g}", RefugeeRules(rule="share", share=s, republished_types=r,
+                                             republished_share=q, republished_net=False))
+               for s in refugee_shares for r in republished for q in variants(r)]
+    refugee += [(rule, RefugeeRules(rule=rule, republished_types=r, republished_share=q,
+                                    republished_net=False))
+                for rule in refugee_rules for r in (republished if rule != "none" else republished[:1])
+                for q in (variants(r) if rule != "none" else republished_shares[:1])]
+    # `always` adds every country's refugees in full: its republished points can be netted instead
+    refugee += [(name, replace(rules, republished_net=True)) for name, rules in refugee
+                if net and rules.rule == "always" and rules.republished_types]
     out: dict[str, dict[str, object]] = {}
-    for form, combine, extra, (rname, rules) in itertools.product(forms, combines, extrapolations,
-                                                                  refugee):
-        suffix = f" (not on {'/'.join(rules.republished_types)})" if rules.republished_types else ""
+    for form, impute, combine, extra, (rname, rules) in itertools.product(forms, imputes, combines,
+                                                                          extrapolations, refugee):
+        verb = "net of them" if rules.republished_net else "not"
+        suffix = f" ({verb} on {'/'.join(rules.republished_types)}" if rules.republished_types else ""
+        if suffix and np.isfinite(rules.republished_share):
+            suffix += f" unless refugees >= {rules.republished_share:g} x it"
+        suffix += ")" if suffix else ""
         prefix = f"{form}/" if len(forms) > 1 else ""
+        prefix += f"impute {impute}/" if len(imputes) > 1 else ""
         out[f"{prefix}{combine}/{extra}/refugees {rname}{suffix}"] = {
-            "form": form, "combine": combine, "extrapolation": extra, "refugees": rules}
+            "form": form, "impute": impute, "combine": combine, "extrapolation": extra,
+            "refugees": rules}
     return out
 
 

@@ -24,6 +24,9 @@ Outside the data range the declared ``extrapolation`` applies:
     the nearest data point's value held.
 ``blend``
     the geometric mean of ``share`` and ``constant`` (half of the population growth carried over).
+``trend``
+    ``share`` here; :func:`gmrd.estimate.totals.regional_trend` then moves the share like that of
+    the country's sub-region (a step across series, which a panel of independent series cannot take).
 
 A series with a single data point is extrapolated by ``share`` (``constant`` when no population is
 given), whatever the rule.
@@ -49,7 +52,7 @@ from gmrd.errors import InputError
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 Form = Literal["exponential", "linear"]
-Extrapolation = Literal["rate", "share", "constant", "blend"]
+Extrapolation = Literal["rate", "share", "constant", "blend", "trend"]
 FORMS: tuple[str, ...] = get_args(Form)
 EXTRAPOLATIONS: tuple[str, ...] = get_args(Extrapolation)
 _STRIDE = 1000.0
@@ -178,7 +181,7 @@ def _extrapolate(mask: npt.NDArray[np.bool_], anchor: IntArray, forward: bool, s
         share = np.where(np.isfinite(ratio) & (ratio > 0), va * ratio, constant)
     if rule == "constant":
         result = constant
-    elif rule == "share":
+    elif rule in ("share", "trend"):
         result = share
     elif rule == "blend":
         result = np.sqrt(constant * share)

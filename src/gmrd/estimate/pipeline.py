@@ -31,10 +31,12 @@ from gmrd.estimate.aggregate import aggregate
 from gmrd.estimate.calibration import TotalsRule, age_share_scores, calibration_scores, with_intervals
 from gmrd.estimate.children import OUTPUT_GROUPS, output_matrix
 from gmrd.estimate.graduation import METHODS, Method
-from gmrd.estimate.impute import impute_totals, published_areas, regional_pattern
+from gmrd.estimate.impute import (IMPUTE_SHARES, ImputeShare, impute_totals, published_areas,
+                                  regional_pattern)
 from gmrd.estimate.interpolate import EXTRAPOLATIONS, FORMS, Extrapolation, Form
 from gmrd.estimate.refugees import FLAG as REFUGEES_FLAG
-from gmrd.estimate.refugees import RefugeeRules, add_refugees, refugee_points
+from gmrd.estimate.refugees import (RefugeeRules, add_refugees, curator_overrides, net_republished,
+                                    not_counted, refugee_points)
 from gmrd.estimate.selection import (CONCEPT_CODES, PER_DATE_RULES, SelectionRules, last_resort, one_per_date,
                                      preparation_key, prepare_points)
 from gmrd.estimate.structure import FINE_LABELS, age_share_points, male_share_points, shares_at
@@ -53,6 +55,7 @@ class Params:
     form: Form = "exponential"
     extrapolation: Extrapolation = "constant"
     min_span: float = 0.0
+    impute: ImputeShare = "pooled"
     graduation: Method = "mono"
     intervals: bool = True
     level: float = iv.LEVEL
@@ -63,6 +66,8 @@ class Params:
             raise InputError(f"unknown interpolation form {self.form!r}", field="form")
         if self.extrapolation not in EXTRAPOLATIONS:
             raise InputError(f"unknown extrapolation {self.extrapolation!r}", field="extrapolation")
+        if self.impute not in IMPUTE_SHARES:
+            raise InputError(f"unknown imputation share {self.impute!r}", field="impute")
         if self.graduation not in METHODS:
             raise InputError(f"unknown graduation method {self.graduation!r}", field="graduation")
         if not self.years:
@@ -108,16 +113,21 @@ def total_estimates(cells: pd.DataFrame, params: Params, memo: dict[object, obje
         memo[key] = one_per_date(chosen, params.selection)
     series = cast(pd.DataFrame, memo[key])
     areas = published_areas()
-    totals = _totals(series, years, params)
-    totals = totals[totals["country_code"].isin(areas["code"])]
-    memo["series"], memo["totals"] = series, totals
-    memo["sources"] = last_resort(chosen[~chosen["source_type"].isin(params.selection.exclude_types)],
-                                  params.selection)
     if ("refugees", params.refugees.universes) not in memo:
         memo[("refugees", params.refugees.universes)] = refugee_points(cells, params.refugees.universes)
-    totals = add_refugees(totals, series, cells, params.refugees,
-                          cast(pd.DataFrame, memo[("refugees", params.refugees.universes)]))
-    imputed = impute_totals(totals, areas, years)
+    refugees = cast(pd.DataFrame, memo[("refugees", params.refugees.universes)])
+    sources = last_resort(chosen[~chosen["source_type"].isin(params.selection.exclude_types)],
+                          params.selection)
+    points = series
+    if params.refugees.republished_net:  # republished points on the concept of the others
+        decided = not_counted(series, refugees, params.refugees, curator_overrides(cells))
+        points = net_republished(series, refugees, decided, params.refugees)
+        sources = net_republished(sources, refugees, decided, params.refugees)
+    totals = _totals(points, years, params)
+    totals = totals[totals["country_code"].isin(areas["code"])]
+    memo["series"], memo["totals"], memo["sources"] = points, totals, sources
+    totals = add_refugees(totals, series, cells, params.refugees, refugees)
+    imputed = impute_totals(totals, areas, years, share=params.impute)
     allt = pd.concat([totals.assign(flag=country_flags(totals, concept)),
                       imputed.assign(flag="imputed")], ignore_index=True)
     return allt[["country_code", "year", "value", "flag"]], series
@@ -278,7 +288,7 @@ def _held_out(memo: dict[object, object], params: Params) -> tuple[pd.DataFrame,
     """The held-out errors of the totals and of the imputed age patterns, from a run's ``memo``."""
     scores = calibration_scores(cast(pd.DataFrame, memo["series"]), cast(pd.DataFrame, memo["totals"]),
                                 totals_rule(params), params.years, cast(pd.DataFrame, memo["sources"]),
-                                params.selection.same_date)
+                                params.selection.same_date, params.impute)
     return scores, age_share_scores(cast(pd.DataFrame, memo["shares"]))
 
 

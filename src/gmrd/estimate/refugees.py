@@ -29,9 +29,13 @@ counted: all refugees are added). The refugee series is interpolated linearly be
 is zero before its first date and held after its last. Data points of ``republished_types``
 (for example ``estimate``: series such as the World Bank's that republish earlier UN figures,
 refugees included) neither decide the rule nor receive refugees: a year whose nearest data point is
-of such a type gets none (default ``estimate``). The defaults (``always``, not on ``estimate``
-points) are the rule the cross-validation of :mod:`gmrd.estimate.crossval` chose most often. Estimates with refugees added carry the flag
-``refugees_added``; the sex and age structure is the country's own (refugees are spread like the
+of such a type gets none (default ``estimate``) -- unless the refugees at its date are at least
+``republished_share`` times its value (then it is taken to leave them out), and, with
+``republished_net`` (default), a republished point that includes them has them subtracted
+(:func:`net_republished`) so that every year gets them all. The defaults (``always``; ``estimate``
+points net of their refugees unless these are at least half their value) are the rules the
+cross-validation of :mod:`gmrd.estimate.crossval` chose most often. Estimates with refugees added
+carry the flag ``refugees_added``; the sex and age structure is the country's own (refugees are spread like the
 counted migrants).
 
 References
@@ -75,6 +79,8 @@ class RefugeeRules:
     arrivals: bool = True
     universes: tuple[int, ...] = REFUGEE_UNIVERSES
     republished_types: tuple[str, ...] = ("estimate",)
+    republished_share: float = 0.5
+    republished_net: bool = True
 
     def __post_init__(self) -> None:
         if self.rule not in RULES:
@@ -82,6 +88,9 @@ class RefugeeRules:
                              field="refugees")
         if not self.share > 0:
             raise InputError("the refugee share threshold must be positive", field="refugee_share")
+        if not self.republished_share > 0:
+            raise InputError("the republished-type refugee threshold must be positive",
+                             field="republished_share")
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -216,7 +225,104 @@ def added_refugees(totals: pd.DataFrame, stock: pd.DataFrame, refugees: pd.DataF
     arrivals = np.where(later, np.maximum(now - at_last, 0.0), 0.0)
     use_arrivals = rules.arrivals and rules.rule != "none"
     extra = np.where(flag, now, arrivals if use_arrivals else 0.0)
-    return np.where(republished_nearest(totals, stock, rules.republished_types), 0.0, extra)
+    republished = republished_nearest(totals, stock, rules.republished_types)
+    excluded = republished & republished_excludes(totals, stock, refugees, rules)
+    extra = np.where(excluded, now, extra)
+    skip = republished & ~excluded
+    if rules.republished_net:  # their refugees were subtracted (net_republished): all are added back
+        skip &= ~flag
+    return np.where(skip | (rules.rule == "none"), 0.0, extra)
+
+
+def net_republished(points: pd.DataFrame, refugees: pd.DataFrame, decided: pd.Series,
+                    rules: RefugeeRules) -> pd.DataFrame:
+    """``points`` with the refugees subtracted from the both-sexes points of ``republished_types``
+    that include them, in the countries whose refugees are added in full (``decided``).
+
+    With ``republished_net``, such a point (refugees at its date below ``republished_share`` times
+    and below once its value) becomes the stock without refugees, as the census and register points
+    of the country are, so that the series is interpolated on one concept and the refugees of every
+    year are added on top (the UN's order: interpolate the stock without refugees, add UNHCR's
+    [1]_). Without it, ``points`` is returned unchanged.
+
+    References
+    ----------
+    .. [1] UN DESA Population Division (2020), IMS 2020 Documentation, "Methodology" (type R).
+    .. [2] UNHCR (2021), Global Trends: Forced Displacement in 2020, "Methodology".
+
+    Examples
+    --------
+    >>> pts = pd.DataFrame({"country_code": 4, "sex": 0, "t": [1990.5, 2000.5],
+    ...                     "value": [100.0, 300.0], "source_type": ["census", "estimate"]})
+    >>> ref = pd.DataFrame({"country_code": [4], "t": [1990.0], "value": [50.0]})
+    >>> rules = RefugeeRules(republished_share=1.0, republished_net=True)
+    >>> net_republished(pts, ref, pd.Series(True, index=[4]), rules)["value"].tolist()
+    [100.0, 250.0]
+    """
+    if not rules.republished_net or "source_type" not in points.columns or points.empty:
+        return points
+    codes = points["country_code"].to_numpy(np.int64)
+    held = refugees_at(refugees, codes, points["t"].to_numpy(float))
+    value = points["value"].to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(value > 0, held / value, np.inf)
+    net = ((points["sex"] == 0).to_numpy() & points["source_type"].isin(rules.republished_types).to_numpy()
+           & decided.reindex(codes).fillna(False).to_numpy(bool) & (held > 0)
+           & (ratio < min(rules.republished_share, 1.0)))
+    return points.assign(value=np.where(net, value - held, value))
+
+
+def republished_excludes(totals: pd.DataFrame, stock: pd.DataFrame, refugees: pd.DataFrame,
+                         rules: RefugeeRules) -> np.ndarray:
+    """Per row of ``totals``: whether the country's data point nearest to mid-year is one that
+    leaves the refugees out although of a ``republished_types`` type: the refugees at its date are
+    at least ``republished_share`` times its value (a republished stock that included them could
+    hardly be smaller than them; e.g. the World Bank's 1990 figures for Pakistan, Iran, Sudan,
+    Malawi exclude the refugees its 2020 figures include).
+
+    References
+    ----------
+    .. [1] UN DESA Population Division (2020), IMS 2020 Documentation, "Methodology" (type R).
+    .. [2] UNHCR (2021), Global Trends: Forced Displacement in 2020, "Methodology".
+
+    Examples
+    --------
+    >>> pts = pd.DataFrame({"country_code": [4, 4], "sex": 0, "t": [1990.5, 2020.5],
+    ...                     "value": [100.0, 300.0], "source_type": "estimate"})
+    >>> ref = pd.DataFrame({"country_code": [4, 4], "t": [1990.5, 2020.5], "value": [120.0, 100.0]})
+    >>> tot = pd.DataFrame({"country_code": [4, 4], "year": [1990, 2020]})
+    >>> republished_excludes(tot, pts, ref, RefugeeRules(republished_share=1.0)).tolist()
+    [True, False]
+    """
+    nearest, same = _nearest_point(totals, stock)
+    if nearest is None or not (np.isfinite(rules.republished_share) or rules.republished_net):
+        return np.zeros(len(totals), dtype=bool)
+    both = _sorted_points(stock)
+    value = both["value"].to_numpy(float)[nearest]
+    held = refugees_at(refugees, both["country_code"].to_numpy(np.int64)[nearest],
+                       both["t"].to_numpy(float)[nearest])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(value > 0, held / value, np.inf)
+    threshold = min(rules.republished_share, 1.0) if rules.republished_net else rules.republished_share
+    return same & (held > 0) & (ratio >= threshold)
+
+
+def _sorted_points(stock: pd.DataFrame) -> pd.DataFrame:
+    return stock[stock["sex"] == 0].sort_values(["country_code", "t"], kind="stable")
+
+
+def _nearest_point(totals: pd.DataFrame, stock: pd.DataFrame) -> tuple[np.ndarray | None, np.ndarray]:
+    """Index (into :func:`_sorted_points`) of each row's nearest data point of its country, and
+    whether the country has one (None where ``stock`` has no both-sexes point)."""
+    both = _sorted_points(stock)
+    if both.empty:
+        return None, np.zeros(len(totals), dtype=bool)
+    key = both["country_code"].to_numpy(np.int64) * 10_000.0 + both["t"].to_numpy(float)
+    target = totals["country_code"].to_numpy(np.int64) * 10_000.0 + mid_year(totals["year"].to_numpy())
+    pos = np.searchsorted(key, target)
+    lo, hi = np.clip(pos - 1, 0, len(key) - 1), np.clip(pos, 0, len(key) - 1)
+    nearest = np.where(np.abs(key[lo] - target) <= np.abs(key[hi] - target), lo, hi)
+    return nearest, np.abs(key[nearest] - target) < 5_000
 
 
 def republished_nearest(totals: pd.DataFrame, stock: pd.DataFrame, types: Sequence[str]) -> np.ndarray:
@@ -235,17 +341,10 @@ def republished_nearest(totals: pd.DataFrame, stock: pd.DataFrame, types: Sequen
     >>> republished_nearest(tot, pts, ("estimate",)).tolist()
     [False, True, False]
     """
-    both = stock[stock["sex"] == 0]
-    if "source_type" not in both.columns or both.empty or not types:
+    nearest, same = _nearest_point(totals, stock)
+    if "source_type" not in stock.columns or nearest is None or not types:
         return np.zeros(len(totals), dtype=bool)
-    both = both.sort_values(["country_code", "t"], kind="stable")
-    key = both["country_code"].to_numpy(np.int64) * 10_000.0 + both["t"].to_numpy(float)
-    target = totals["country_code"].to_numpy(np.int64) * 10_000.0 + mid_year(totals["year"].to_numpy())
-    pos = np.searchsorted(key, target)
-    lo, hi = np.clip(pos - 1, 0, len(key) - 1), np.clip(pos, 0, len(key) - 1)
-    nearest = np.where(np.abs(key[lo] - target) <= np.abs(key[hi] - target), lo, hi)
-    same = np.abs(key[nearest] - target) < 5_000
-    return same & both["source_type"].isin(list(types)).to_numpy()[nearest]
+    return same & _sorted_points(stock)["source_type"].isin(list(types)).to_numpy()[nearest]
 
 
 def add_refugees(totals: pd.DataFrame, stock: pd.DataFrame, cells: pd.DataFrame, rules: RefugeeRules,

@@ -59,8 +59,9 @@ def cv(refdata: Path) -> tuple[crossval.CvResult, pd.DataFrame, dict[str, pd.Dat
     cells = accuracy.cells_from_un_long(raw)
     published = accuracy.published_totals(records)
     grid = crossval.candidate_grid(combines=("nearest",), extrapolations=("constant", "blend"),
-                                   refugee_shares=(0.1,), refugee_rules=("none", "always"),
-                                   republished=((), ("estimate",)))
+                                   refugee_shares=(), refugee_rules=("none", "always"),
+                                   republished=((), ("estimate",)),
+                                   republished_shares=(float("inf"), 0.5), imputes=("median", "pooled"))
     candidates = crossval.candidate_estimates(cells, grid, Params(years=YEARS))
     folds = crossval.assign_folds(published_areas()["code"].tolist(), K, SEED)
     result = crossval.cross_validate(candidates, published, folds, crossval.sdg_regions())
@@ -87,35 +88,46 @@ def _table(errors: pd.DataFrame) -> str:
 
 
 def test_world_total_out_of_fold_against_ims_2020(cv) -> None:
-    """Issue 11's goal is 2 % in every year; NOT met (measured: -2.0, -4.2, -0.9, 0.7, -2.6, -2.9,
-    -2.4 % in 1990 … 2020; docs/benchmarks.md). Pinned at what is met, so that it cannot get worse
-    unnoticed: within 5 % every year, within 3 % in all years but one."""
+    """Issue 11's goal is 2 % in every year; NOT met (this test's reduced grid: 0.1, -3.8, -1.1, 0.2,
+    -2.8, -3.2, -1.9 % in 1990 … 2020; the benchmark's full grid: docs/benchmarks.md). Pinned at
+    what is met, so that it cannot get worse unnoticed: within 4 % every year, within 3.5 % in all
+    years but one, within 2 % in four."""
     errors = cv[3]
     world = errors[errors["area_code"] == crossval.WORLD].set_index("year")["pct_error"]
     assert sorted(world.index) == list(YEARS)
-    assert (world.abs() < 5.0).all(), _table(errors)
-    assert (world.abs() < 3.0).sum() >= len(YEARS) - 1, _table(errors)
+    assert (world.abs() < 4.0).all(), _table(errors)
+    assert (world.abs() < 3.5).sum() >= len(YEARS) - 1, _table(errors)
+    assert (world.abs() < 2.0).sum() >= 4, _table(errors)
 
 
 def test_sdg_regions_out_of_fold_against_ims_2020(cv) -> None:
-    """Issue 11's goal is 5 % for every SDG region; NOT met: Sub-Saharan Africa (-17 % in
-    1990-1995), Northern Africa and Western Asia (-13 to -15 % in 1990-2005; UNRWA's Palestine
-    refugees are not in the inputs), Latin America (-13 to +13 %), Central and Southern Asia (+15 %
-    in 2000). Pinned at what is met: Australia and New Zealand within 5 %, Europe and Northern
-    America and Eastern and South-Eastern Asia within 6.5 %, every region within 20 %."""
+    """Issue 11's goal is 5 % for every SDG region; NOT met (this test's reduced grid): Northern
+    Africa and Western Asia (-9 to -15 % in 1990-2005; UNRWA's Palestine refugees are not in the
+    inputs), Central and Southern Asia (+13 % in 2000), Latin America (-13 to +12 %), Sub-Saharan
+    Africa (-11 % in 2015; -17 % in 1990-1995 before the refugees of republished points that leave
+    them out were added), Oceania (-8 %). Pinned at what is met: Australia and New Zealand within
+    5 %, Europe and Northern America and Eastern and South-Eastern Asia within 6.5 %, Oceania within
+    8.5 %, Sub-Saharan Africa within 11.5 %, every region within 15 %."""
     errors = cv[3]
     regions = errors[errors["area_code"].isin(crossval.SDG_REGIONS)]
     assert set(regions["area_code"]) == set(crossval.SDG_REGIONS)
     worst = regions.groupby("area_code")["pct_error"].agg(lambda e: e.abs().max())
     assert worst[927] < 5.0, _table(errors)
     assert worst[[1829, 1832]].max() < 6.5, _table(errors)
-    assert worst.max() < 20.0, _table(errors)
+    assert worst[1835] < 8.5 and worst[947] < 11.5, _table(errors)
+    assert worst.max() < 15.0, _table(errors)
 
 
 def test_the_declared_grid() -> None:
     grid = crossval.candidate_grid()
-    # 4 extrapolations x (5 thresholds + arrivals + always, each with/without "estimate"; + none)
-    assert len(grid) == 4 * (7 * 2 + 1)
+    # 2 imputation shares x 4 extrapolations x (5 thresholds + arrivals + always, each on every
+    # point, or not on "estimate" points unless their refugees are >= inf, 1 or 0.5 x their value;
+    # `always` also net of them on "estimate" points (3); + none)
+    assert len(grid) == 2 * 4 * (7 * 4 + 3 + 1)
+    assert {c["impute"] for c in grid.values()} == {"median", "pooled"}
+    assert {c["refugees"].republished_share for c in grid.values()} == {float("inf"), 1.0, 0.5}
+    net = [c["refugees"] for c in grid.values() if c["refugees"].republished_net]
+    assert len(net) == 2 * 4 * 3 and {r.rule for r in net} == {"always"}
     assert all(c["combine"] == "nearest" for c in grid.values())  # median/max: captured by an outlier
     both = crossval.candidate_grid(forms=("exponential", "linear"))
     assert len(both) == 2 * len(grid) and {c["form"] for c in both.values()} == {"exponential", "linear"}

@@ -12,7 +12,8 @@ import pytest
 from gmrd.errors import InputError
 from gmrd.estimate import accuracy
 from gmrd.estimate.pipeline import Params, total_estimates
-from gmrd.estimate.refugees import RefugeeRules, added_refugees, not_counted, refugee_points
+from gmrd.estimate.refugees import (RefugeeRules, added_refugees, net_republished, not_counted,
+                                    refugee_points)
 from gmrd.ingest import un_workbook
 
 STOCK = pd.DataFrame({"country_code": [1, 1, 2, 2], "sex": 0, "t": [2000.5, 2010.5, 2000.5, 2010.5],
@@ -48,6 +49,34 @@ def test_rules_are_checked() -> None:
         RefugeeRules(rule="sometimes")
     with pytest.raises(InputError):
         RefugeeRules(share=0.0)
+    with pytest.raises(InputError):
+        RefugeeRules(republished_share=0.0)
+
+
+def test_a_republished_point_smaller_than_its_refugees_receives_them() -> None:
+    """A republished (estimate) point with refugees >= ``republished_share`` times its value is taken
+    to leave them out (as the World Bank's 1990 figures for Pakistan do); one with fewer keeps none,
+    or (``republished_net``, default) has them subtracted and every year gets them all."""
+    stock = pd.DataFrame({"country_code": 3, "sex": 0, "t": [1990.5, 2020.5], "value": [100.0, 400.0],
+                          "source_type": "estimate"})
+    refugees = pd.DataFrame({"country_code": 3, "t": [1990.5, 2020.5], "value": [90.0, 150.0]})
+    totals = pd.DataFrame({"country_code": 3, "year": [1990, 2020], "value": [100.0, 400.0]})
+    decided = pd.Series(True, index=[3])
+
+    def extra(**change: object) -> list[float]:
+        rules = RefugeeRules(**{"republished_net": False, **change})  # type: ignore[arg-type]
+        return added_refugees(totals, stock, refugees, decided, rules).tolist()
+
+    assert extra(republished_share=float("inf")) == [0.0, 0.0]  # never on estimates
+    assert extra(republished_share=0.5) == [90.0, 0.0]  # 0.9 >= 0.5; 0.375 < 0.5
+    assert extra(republished_share=1.0) == [0.0, 0.0]
+    assert extra(republished_types=()) == [90.0, 150.0]  # every point receives them
+    assert extra(rule="none", republished_share=0.5) == [0.0, 0.0]
+    # net: the 2020 point (0.375 < 0.5) loses its refugees, the 1990 one (0.9) keeps its value
+    net = RefugeeRules(republished_share=0.5, republished_net=True)
+    assert net_republished(stock, refugees, decided, net)["value"].tolist() == [100.0, 250.0]
+    assert extra(republished_share=0.5, republished_net=True) == [90.0, 150.0]
+    assert net_republished(stock, refugees, pd.Series(False, index=[3]), net).equals(stock)
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +85,7 @@ def un(refdata: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
     records = pd.concat(un_workbook.read_workbook(
         folder / "undesa_pd_2020_ims_stock_by_sex_and_destination.xlsx", aggregates=True))
     raw = pd.read_csv(folder / "undesa_pd_long" / "empirical_data_points_all_origins_total.csv.gz")
-    raw = raw[raw["LocID"].isin([422, 231, 250, 840])]
+    raw = raw[raw["LocID"].isin([422, 231, 250, 840, 586])]
     return accuracy.cells_from_un_long(raw), accuracy.published_totals(records), \
         accuracy.published_types(records)
 
@@ -83,3 +112,21 @@ def test_real_refugee_series_close_the_gap_where_the_un_adds_them(un) -> None:
     assert with_r[with_r["country_code"] == 250]["flag"].str.contains("foreign_born").all()
     assert np.all(fr.to_numpy() >= without[without["country_code"] == 250].set_index("year")["value"]
                   .reindex(fr.index).to_numpy())
+
+
+def test_pakistan_1990_world_bank_figure_without_the_afghan_refugees(un) -> None:
+    """The World Bank's 1990 figure for Pakistan (3.29 M, an estimate series) leaves out the 3.3 M
+    Afghan refugees that IMS 2020 adds (6.21 M); its 2020 figure (3.28 M with 1.4 M refugees in)
+    includes them. The default rule adds them in 1990 only."""
+    cells, published, _ = un
+    pub = published.set_index(["country_code", "year"])["value"]
+    years = (1990, 2020)
+    default, _ = total_estimates(cells, Params(years=years))
+    never, _ = total_estimates(cells, Params(years=years, refugees=RefugeeRules(
+        republished_share=float("inf"))))
+    pk, pk_never = (t[t["country_code"] == 586].set_index("year") for t in (default, never))
+    assert abs(pk.loc[1990, "value"] / pub[(586, 1990)] - 1) < 0.1  # 6.55 M vs 6.21 M
+    assert abs(pk_never.loc[1990, "value"] / pub[(586, 1990)] - 1) > 0.45  # 3.29 M
+    assert "refugees_added" in pk.loc[1990, "flag"].split(",")
+    assert pk.loc[2020, "value"] == pytest.approx(pk_never.loc[2020, "value"])
+    assert abs(pk.loc[2020, "value"] / pub[(586, 2020)] - 1) < 0.01
