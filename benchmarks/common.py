@@ -8,6 +8,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "out"
@@ -42,3 +46,12 @@ def write_result(name: str, markdown: str, data: object) -> None:
     (OUT / f"{name}.md").write_text(markdown)
     (OUT / f"{name}.json").write_text(json.dumps(data, indent=2, default=str))
     print(markdown)
+
+
+def markdown(frame: pd.DataFrame) -> str:
+    """A pipe table without extra dependencies."""
+    frame = frame.reset_index()
+    head = "| " + " | ".join(str(c) for c in frame.columns) + " |"
+    rule = "|" + "---|" * len(frame.columns)
+    body = ["| " + " | ".join(str(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join([head, rule, *body])

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from benchmarks.common import REFERENCE, write_result
+from benchmarks.common import REFERENCE, markdown, write_result
 from gmrd.estimate import accuracy
 from gmrd.estimate import holdout as ho
 from gmrd.estimate import intervals as iv
@@ -67,14 +67,6 @@ def against_published(estimates: pd.DataFrame, published: pd.DataFrame) -> pd.Da
     m["covered"] = ((m["lower"] <= m["published"]) & (m["published"] <= m["upper"])).astype(float)
     m["rel_width"] = (m["upper"] - m["lower"]) / m["value"]
     return m
-
-
-def markdown(frame: pd.DataFrame) -> str:
-    frame = frame.reset_index()
-    head = "| " + " | ".join(str(c) for c in frame.columns) + " |"
-    rule = "|" + "---|" * len(frame.columns)
-    body = ["| " + " | ".join(str(v) for v in row) + " |" for row in frame.itertuples(index=False)]
-    return "\n".join([head, rule, *body])
 
 
 def summary(frame: pd.DataFrame, by: str) -> pd.DataFrame:

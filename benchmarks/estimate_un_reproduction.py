@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from benchmarks.common import REFERENCE, ROOT, write_result
+from benchmarks.common import REFERENCE, ROOT, markdown, write_result
 from gmrd.estimate import accuracy, crossval
 from gmrd.estimate.impute import published_areas
 from gmrd.estimate.pipeline import Params
@@ -43,15 +43,6 @@ YEARS = list(range(1990, 2021))
 K, SEED = 5, 20201
 VARIANTS = {"all sources": (), "without estimate series": ("estimate",)}
 INPUT = REFERENCE / "un_ims" / "undesa_pd_long" / "empirical_data_points_all_origins_total.csv.gz"
-
-
-def markdown(frame: pd.DataFrame) -> str:
-    """A pipe table without extra dependencies."""
-    frame = frame.reset_index()
-    head = "| " + " | ".join(str(c) for c in frame.columns) + " |"
-    rule = "|" + "---|" * len(frame.columns)
-    body = ["| " + " | ".join(str(v) for v in row) + " |" for row in frame.itertuples(index=False)]
-    return "\n".join([head, rule, *body])
 
 
 def gmrd(*args: str, url: str) -> str:
