@@ -8,9 +8,18 @@ from __future__ import annotations
 
 import typer
 
-from gmrd.commands import (database, demo, estimate, graduate, survey_analyze, survey_eq5d, survey_estimate,
-                           verify, web)
 from gmrd.commands import aliases as alias_commands
+from gmrd.commands import (
+    database,
+    demo,
+    estimate,
+    graduate,
+    survey_analyze,
+    survey_eq5d,
+    survey_estimate,
+    verify,
+    web,
+)
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   rich_markup_mode=None,

@@ -29,7 +29,7 @@ class InputError(GmrdError):
         return (": ".join([", ".join(where), self.problem]) if where else self.problem)
 
     def located(self, *, file: str | None = None, row: int | None = None,
-                field: str | None = None) -> "InputError":
+                field: str | None = None) -> InputError:
         """The same problem with missing location parts filled in."""
         return type(self)(self.problem, file=self.file or file,
                           row=self.row if self.row is not None else row,
@@ -46,7 +46,7 @@ class UnknownCountry(InputError):
         super().__init__(problem, file=file, row=row, field=field)
 
     def located(self, *, file: str | None = None, row: int | None = None,
-                field: str | None = None) -> "UnknownCountry":
+                field: str | None = None) -> UnknownCountry:
         """The same problem with missing location parts filled in (and the label kept)."""
         return UnknownCountry(self.problem, file=self.file or file,
                               row=self.row if self.row is not None else row,

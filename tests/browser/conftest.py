@@ -17,6 +17,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
 from unavailable import unavailable
 
 CHROMIUM = os.environ.get("GMRD_CHROMIUM", "/usr/bin/chromium")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from faultkit import CANONICAL, SLICE_ROWS, Tmpfs, mount_problem, write_slice
+
 from unavailable import unavailable
 
 

@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from faultkit import SLICE_ROWS, Tmpfs, db_state
-from unavailable import unavailable
 from typer.testing import CliRunner
 
 from gmrd.cli import app
@@ -25,6 +24,7 @@ from gmrd.db import schema
 from gmrd.db.engine import engine_for
 from gmrd.errors import GmrdError
 from gmrd.ingest.load import import_file
+from unavailable import unavailable
 
 ROOMY = 256 << 20
 

@@ -11,7 +11,7 @@ import hashlib
 import io
 import json
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -55,7 +55,7 @@ def backup(out: Path, url: str | None = None) -> dict[str, object]:
     """Write every table of the database to ``out``; returns the manifest."""
     engine = get_engine(url)
     manifest: dict[str, object] = {"format": FORMAT, "version": VERSION, "gmrd": __version__,
-                                   "created_at": datetime.now(timezone.utc).isoformat(), "tables": {}}
+                                   "created_at": datetime.now(UTC).isoformat(), "tables": {}}
     tables: dict[str, dict[str, object]] = {}
     with engine.connect() as conn, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
         manifest["schema_revision"] = _revision(conn)

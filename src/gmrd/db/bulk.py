@@ -12,7 +12,6 @@ from sqlalchemy.engine import Connection
 from gmrd.db.pg_binary import binary_copy_payload
 
 
-
 def bulk_insert(conn: Connection, table: str, columns: Sequence[str], frame: pd.DataFrame,
                 pg_types: Sequence[str | None] | None = None) -> None:
     """Insert ``frame[columns]`` into ``table`` inside the connection's transaction.

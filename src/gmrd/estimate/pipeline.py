@@ -31,14 +31,26 @@ from gmrd.estimate.aggregate import aggregate
 from gmrd.estimate.calibration import TotalsRule, age_share_scores, calibration_scores, with_intervals
 from gmrd.estimate.children import OUTPUT_GROUPS, output_matrix
 from gmrd.estimate.graduation import METHODS, Method
-from gmrd.estimate.impute import (IMPUTE_SHARES, ImputeShare, impute_totals, published_areas,
-                                  regional_pattern)
+from gmrd.estimate.impute import IMPUTE_SHARES, ImputeShare, impute_totals, published_areas, regional_pattern
 from gmrd.estimate.interpolate import EXTRAPOLATIONS, FORMS, Extrapolation, Form
 from gmrd.estimate.refugees import FLAG as REFUGEES_FLAG
-from gmrd.estimate.refugees import (RefugeeRules, add_refugees, curator_overrides, net_republished,
-                                    not_counted, refugee_points)
-from gmrd.estimate.selection import (CONCEPT_CODES, PER_DATE_RULES, SelectionRules, last_resort, one_per_date,
-                                     preparation_key, prepare_points)
+from gmrd.estimate.refugees import (
+    RefugeeRules,
+    add_refugees,
+    curator_overrides,
+    net_republished,
+    not_counted,
+    refugee_points,
+)
+from gmrd.estimate.selection import (
+    CONCEPT_CODES,
+    PER_DATE_RULES,
+    SelectionRules,
+    last_resort,
+    one_per_date,
+    preparation_key,
+    prepare_points,
+)
 from gmrd.estimate.structure import FINE_LABELS, age_share_points, male_share_points, shares_at
 from gmrd.estimate.totals import mid_year_totals
 

@@ -22,7 +22,6 @@ from gmrd.reference.sexes import parse_sex
 from gmrd.reference.universes import parse_universe
 
 
-
 def _map_unique(labels: pd.Series, rows: pd.Series, parse: Callable[[Any], Any], *, file: str,
                 field: str) -> pd.Series:
     """Apply ``parse`` once per distinct label; an InputError gets the first row that has the label."""

@@ -160,7 +160,7 @@ def read_config(path: Path) -> AnalysisConfig:
     if path.stat().st_size > MAX_CONFIG_BYTES:
         raise InputError(f"the configuration is over {MAX_CONFIG_BYTES:,} bytes", file=str(path))
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_NoAliasLoader)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise InputError(f"not valid YAML: {' '.join(str(exc).split())}", file=str(path)) from None
     return parse_config(raw, str(path))

@@ -8,7 +8,6 @@ import sqlalchemy as sa
 from fastapi import HTTPException, Request
 from sqlalchemy.engine import Connection
 
-from gmrd.db import queries
 from gmrd.web import cache
 from gmrd.web.filters import MAX_INT
 from gmrd.web.labels import SEX_CODES, parse_age

@@ -9,7 +9,6 @@ from typer.testing import CliRunner
 from gmrd.cli import app
 from gmrd.db.engine import get_engine
 
-
 #: IMS 2020 Table 1, WORLD, 2020, both sexes (UN DESA Population Division 2020, CC BY 3.0 IGO)
 IMS2020_WORLD_2020 = 280_598_105
 #: UNICEF (2021), migrant children under 18 in 2020, unrounded (../shared/data/un_ims/SOURCES.md)

@@ -19,11 +19,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from unavailable import unavailable
 
 from gmrd.survey.compare import rao_scott, ttest
 from gmrd.survey.design import SurveyDesign
 from gmrd.survey.estimators import by, mean, proportion, ratio, total, with_df
+from unavailable import unavailable
 
 pytestmark = pytest.mark.r
 

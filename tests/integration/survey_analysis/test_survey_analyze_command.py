@@ -14,9 +14,9 @@ import pyreadstat
 import pytest
 import typer
 from typer.testing import CliRunner
-from unavailable import unavailable
 
 from gmrd.commands.survey_analyze import survey_analyze, survey_generate
+from unavailable import unavailable
 
 ROOT = Path(__file__).resolve().parents[3]
 app = typer.Typer()

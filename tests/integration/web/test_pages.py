@@ -137,8 +137,8 @@ def test_upload_unknown_country_offers_an_alias(client, web_db):
     audited); the same file then imports."""
     login(client, "carl")
     csrf = csrf_of(client.get("/upload").text)
-    table = ("country,reference_date,source_type,concept,sex,age,origin,value,source_title\n"
-             "Peru,2017-10-22,census,foreign_born,Total,Total,Haute Volta,12,Censo 2017 B\n").encode()
+    table = (b"country,reference_date,source_type,concept,sex,age,origin,value,source_title\n"
+             b"Peru,2017-10-22,census,foreign_born,Total,Total,Haute Volta,12,Censo 2017 B\n")
     failed = client.post("/upload", data={"csrf": csrf}, files={"file": ("peru.csv", table, "text/csv")})
     assert failed.status_code == 400 and "unknown country or area 'Haute Volta'" in unescape(failed.text)
     assert 'action="/upload/alias"' in failed.text and 'name="label" value="Haute Volta"' in failed.text

@@ -23,8 +23,14 @@ from gmrd.estimate.graduation.evaluate import (
     single_year_series,
     split_countries,
 )
-from gmrd.estimate.graduation.groupings import (FAMILIES, SEED, TARGETS, Partition, draw_partitions,
-                                             fit_partition)
+from gmrd.estimate.graduation.groupings import (
+    FAMILIES,
+    SEED,
+    TARGETS,
+    Partition,
+    draw_partitions,
+    fit_partition,
+)
 from gmrd.estimate.pipeline import Params
 
 DEFAULT = Params().graduation

@@ -12,8 +12,7 @@ import pytest
 from gmrd.errors import InputError
 from gmrd.estimate import accuracy
 from gmrd.estimate.pipeline import Params, total_estimates
-from gmrd.estimate.refugees import (RefugeeRules, added_refugees, net_republished, not_counted,
-                                    refugee_points)
+from gmrd.estimate.refugees import RefugeeRules, added_refugees, net_republished, not_counted, refugee_points
 from gmrd.ingest import un_workbook
 
 STOCK = pd.DataFrame({"country_code": [1, 1, 2, 2], "sex": 0, "t": [2000.5, 2010.5, 2000.5, 2010.5],

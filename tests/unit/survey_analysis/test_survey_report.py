@@ -35,7 +35,7 @@ def test_numbers_ranges_and_p_values() -> None:
 def test_report_html_reads_well(result) -> None:
     html = render_html(result)
     assert "@page { size: A4;" in html
-    tables = re.findall(r"<table[^>]*>(.*?)</table>", html, flags=re.S)
+    tables = re.findall(r"<table[^>]*>(.*?)</table>", html, flags=re.DOTALL)
     assert len(tables) >= 5 and all(t.lstrip().startswith("<thead>") for t in tables)  # header repeats
     cells = re.findall(r'<td class="ci">([^<]*)</td>', html)
     assert len(cells) > 50 and all(re.fullmatch(r"\u2212?[\d.,]+ to \u2212?[\d.,]+", c) for c in cells if c), cells

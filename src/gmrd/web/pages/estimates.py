@@ -19,8 +19,14 @@ from gmrd.export.provenance import export_flags, whole_persons
 from gmrd.web import cache, charts
 from gmrd.web.auth import Principal
 from gmrd.web.deps import partner, read_conn
-from gmrd.web.downloads import (check_format, check_xlsx_rows, csv_response, estimates_sdmx, rows_sdmx,
-                                table_response)
+from gmrd.web.downloads import (
+    check_format,
+    check_xlsx_rows,
+    csv_response,
+    estimates_sdmx,
+    rows_sdmx,
+    table_response,
+)
 from gmrd.web.estimate_params import EstimateQuery, estimate_query
 from gmrd.web.filters import paging
 from gmrd.web.labels import SEXES, age_name, area_choices, area_name

@@ -42,8 +42,14 @@ from gmrd.ingest.limits import check_input
 from gmrd.survey.analyze import AnalysisResult, analyze_path
 from gmrd.survey.load import DEFAULT_FILES
 from gmrd.survey.load_config import MAX_CONFIG_BYTES, AnalysisConfig, parse_config, read_config
-from gmrd.survey.report import (chart_specs, format_number, format_percent, render_html, result_document,
-                                result_tables)
+from gmrd.survey.report import (
+    chart_specs,
+    format_number,
+    format_percent,
+    render_html,
+    result_document,
+    result_tables,
+)
 from gmrd.web.auth import Principal
 from gmrd.web.deps import CSRF, curator
 from gmrd.web.pages.upload import CHUNK, safe_filename, save_upload

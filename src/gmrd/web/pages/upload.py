@@ -13,10 +13,10 @@ from starlette.concurrency import run_in_threadpool
 from gmrd.db import aliases, queries
 from gmrd.errors import GmrdError, InputError, UnknownCountry
 from gmrd.ingest.load import file_checksum, import_file
-from gmrd.web.auth import Principal
 from gmrd.ingest.written_dates import parse_date
 from gmrd.reference.country_names import resolve_origin
 from gmrd.reference.user_aliases import UserAlias
+from gmrd.web.auth import Principal
 from gmrd.web.deps import CSRF, curator, engine
 from gmrd.web.render import render
 
