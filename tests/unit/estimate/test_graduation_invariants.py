@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from gmrd.errors import GmrdError, InputError
@@ -109,7 +110,6 @@ def test_keep_infant(method: str) -> None:
 
 
 def test_missing_markers_and_text() -> None:
-    pd = pytest.importorskip("pandas")
     widths = pd.array([5, 5, None], dtype="Int64")
     out = graduate([10.0, 20.0, 30.0], [0, 5, 10], widths, "uniform")
     assert out.open and out.values[-1] == 30.0
