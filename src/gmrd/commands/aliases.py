@@ -12,13 +12,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from gmrd.commands.common import console, err_console, print_json, reporting_errors
+from gmrd.commands.common import JsonOption, console, err_console, print_json, reporting_errors
 from gmrd.errors import InputError
 
 if TYPE_CHECKING:
     from gmrd.db.aliases import AddResult
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
 
 
 def _say(message: str) -> None:

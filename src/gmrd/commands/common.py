@@ -11,7 +11,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 # emoji=False: ':end:' in a label or message stays text (Rich would print an emoji).
 console = Console(emoji=False)
 err_console = Console(stderr=True, emoji=False)
+
+#: the ``--json`` option every command with a JSON document shares
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
 
 
 @contextmanager

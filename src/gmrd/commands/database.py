@@ -8,10 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from gmrd.commands.common import console, err_console, print_json, progress_bar, reporting_errors
+from gmrd.commands.common import JsonOption, console, err_console, print_json, progress_bar, reporting_errors
 from gmrd.errors import GmrdError
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
 
 
 def init() -> None:

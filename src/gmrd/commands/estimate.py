@@ -7,9 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from gmrd.commands.common import console, print_json, progress_bar, reporting_errors
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+from gmrd.commands.common import JsonOption, console, print_json, progress_bar, reporting_errors
 
 
 def estimate(

@@ -8,10 +8,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from gmrd.commands.common import console, err_console, print_json, progress_bar, reporting_errors
+from gmrd.commands.common import JsonOption, console, err_console, print_json, progress_bar, reporting_errors
 from gmrd.errors import InputError
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
 TOP_SOURCES = 20
 
 

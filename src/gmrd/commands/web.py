@@ -9,11 +9,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from gmrd.commands.common import console, err_console, print_json, reporting_errors
+from gmrd.commands.common import JsonOption, console, err_console, print_json, reporting_errors
 from gmrd.config import DEV_SECRET_KEY, settings
 from gmrd.errors import InputError
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
 
 
 def loopback(host: str) -> bool:
